@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Pai.SemanticKernel.Llm;
+
+/// <summary>Binds a configuration section to <see cref="PaiLlmOptions"/>, turning binder failures into messages that name the setting.</summary>
+internal static class PaiLlmConfiguration
+{
+    internal static PaiLlmOptions Bind(IConfiguration section, string path)
+    {
+        var options = new PaiLlmOptions();
+        Bind(section, path, options);
+        return options;
+    }
+
+    /// <summary>Binds onto <paramref name="options"/>; values the binder cannot convert are reported with their path and value.</summary>
+    internal static void Bind(IConfiguration section, string path, PaiLlmOptions options)
+    {
+        // The binder accepts numbers for enums ("42") and reports names it cannot parse without the allowed values:
+        // check the effort names first so the message says what is allowed.
+        var errors = new List<string>();
+        if (section["DefaultEffort"] is { } effort && !EffortParser.TryParseName(effort, out _))
+        {
+            errors.Add($"{path}:DefaultEffort '{effort}' is not an effort level. Allowed values: {EffortParser.AllowedValues}.");
+        }
+
+        if (section.GetSection("Health")["ValidateModelsOnStart"] is { } mode && !Enum.TryParse<ModelValidationMode>(mode, ignoreCase: true, out _) | int.TryParse(mode, out _))
+        {
+            errors.Add($"{path}:Health:ValidateModelsOnStart '{mode}' is not valid. Allowed values: Off, Warn, Fail.");
+        }
+
+        if (errors.Count == 0)
+        {
+            try
+            {
+                section.Bind(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // For example "Failed to convert configuration value 'abc' at 'Pai:Llm:Backends:x:MaxTokens' to type 'System.Int32'."
+                errors.Add($"{path}: {ex.Message}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(path, typeof(PaiLlmOptions), errors);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace Pai.SemanticKernel.Llm;
+
+/// <summary>Keeps secrets out of messages: API keys, and credentials embedded in endpoint URIs.</summary>
+internal static class SecretRedactor
+{
+    internal const string Mask = "***";
+
+    /// <summary>Describes an endpoint without any user-info part (<c>http://user:pass@host</c>).</summary>
+    internal static string Describe(Uri? endpoint)
+    {
+        if (endpoint is null)
+        {
+            return "(no endpoint)";
+        }
+
+        if (!endpoint.IsAbsoluteUri)
+        {
+            return endpoint.OriginalString;
+        }
+
+        if (string.IsNullOrEmpty(endpoint.UserInfo))
+        {
+            return endpoint.OriginalString;
+        }
+
+        var builder = new UriBuilder(endpoint) { UserName = Mask, Password = "" };
+        return builder.Uri.ToString();
+    }
+
+    /// <summary>Replaces every occurrence of each secret in <paramref name="text"/>.</summary>
+    internal static string Redact(string text, IEnumerable<string?> secrets)
+    {
+        foreach (string? secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret) && secret.Length >= 4)
+            {
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Pai.SemanticKernel.Llm;
+
+/// <summary>Reads effort values in the forms callers and Semantic Kernel produce.</summary>
+internal static class EffortParser
+{
+    internal const string AllowedValues = "quick, standard, determined";
+
+    /// <summary>Parses an effort name, case-insensitive. Numbers are not names and are refused.</summary>
+    internal static bool TryParseName(string? value, out EffortLevel effort)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case "quick": effort = EffortLevel.Quick; return true;
+            case "standard": effort = EffortLevel.Standard; return true;
+            case "determined": effort = EffortLevel.Determined; return true;
+            default: effort = default; return false;
+        }
+    }
+
+    /// <summary>Reads the effort in <paramref name="options"/>, or <see langword="null"/> when none is set.</summary>
+    /// <exception cref="ArgumentException">The value is not an effort level.</exception>
+    internal static EffortLevel? Read(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties is not { } properties ||
+            !properties.TryGetValue(PaiPropertyNames.Effort, out object? raw) ||
+            raw is null)
+        {
+            return null;
+        }
+
+        return Parse(raw, nameof(options));
+    }
+
+    /// <summary>Converts a raw effort value; throws an <see cref="ArgumentException"/> naming it when it is not one.</summary>
+    internal static EffortLevel Parse(object raw, string parameterName)
+    {
+        switch (raw)
+        {
+            case EffortLevel level when Enum.IsDefined(level):
+                return level;
+            case string text when TryParseName(text, out EffortLevel parsed):
+                return parsed;
+            case JsonElement { ValueKind: JsonValueKind.String } element when TryParseName(element.GetString(), out EffortLevel parsed):
+                return parsed;
+            default:
+                throw new ArgumentException(
+                    $"Unknown effort {Describe(raw)} in ChatOptions.AdditionalProperties[\"{PaiPropertyNames.Effort}\"]. " +
+                    $"Allowed values: {AllowedValues} (an EffortLevel or its name, any case).",
+                    parameterName);
+        }
+    }
+
+    internal static string ToName(EffortLevel effort) => effort switch
+    {
+        EffortLevel.Quick => "quick",
+        EffortLevel.Standard => "standard",
+        EffortLevel.Determined => "determined",
+        _ => ((int)effort).ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string Describe(object raw) => raw switch
+    {
+        string s => $"'{s}' (string)",
+        JsonElement e => $"'{e.GetRawText()}' (JSON {e.ValueKind})",
+        EffortLevel e => $"'{(int)e}' (EffortLevel value out of range)",
+        _ => $"'{Convert.ToString(raw, CultureInfo.InvariantCulture)}' ({raw.GetType().Name})",
+    };
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Pai.SemanticKernel.Llm;
+
+/// <summary>
+/// The state of one request walking a fallback chain: which backend is next, what failed, how much time is left.
+/// </summary>
+internal sealed class FallbackRun
+{
+    private readonly ChainLink[] _chain;
+    private readonly RouterRuntime _runtime;
+    private readonly long _started;
+    private readonly long _deadline;
+    private int _next;
+    private bool _forcedTrialUsed;
+    private bool _retryCurrent;
+    private int _retriedIndex = -1;
+    private int _currentIndex = -1;
+    private List<BackendAttempt>? _attempts;
+    private List<int>? _skipped;
+    private bool _deadlineReached;
+
+    internal FallbackRun(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, bool streaming)
+    {
+        _chain = chain;
+        _runtime = runtime;
+        Effort = effort;
+        _started = runtime.Time.GetTimestamp();
+        _deadline = runtime.RequestTimeout == Timeout.InfiniteTimeSpan
+            ? long.MaxValue
+            : _started + (long)(runtime.RequestTimeout.TotalSeconds * runtime.Time.TimestampFrequency);
+        Activity = RouterDiagnostics.StartRequest(effort, streaming);
+    }
+
+    internal EffortLevel? Effort { get; }
+
+    internal Activity? Activity { get; }
+
+    internal int AttemptCount { get; private set; }
+
+    internal TimeSpan Elapsed => _runtime.Time.GetElapsedTime(_started);
+
+    /// <summary>The time left before the request's deadline, or <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    internal TimeSpan Remaining
+    {
+        get
+        {
+            if (_deadline == long.MaxValue)
+            {
+                return Timeout.InfiniteTimeSpan;
+            }
+
+            long left = _deadline - _runtime.Time.GetTimestamp();
+            return left <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)left / _runtime.Time.TimestampFrequency);
+        }
+    }
+
+    /// <summary>Picks the next backend to try: skips cooling ones, and when all of them were cooling, tries the least recently failed.</summary>
+    internal bool TryNext(out ChainLink link, out CooldownAdmission admission)
+    {
+        if (Remaining == TimeSpan.Zero)
+        {
+            _deadlineReached = true;
+            link = default;
+            admission = default;
+            return false;
+        }
+
+        if (_retryCurrent)
+        {
+            _retryCurrent = false;
+            link = _chain[_currentIndex];
+            admission = CooldownAdmission.Available;
+            AttemptCount++;
+            return true;
+        }
+
+        while (_next < _chain.Length)
+        {
+            int index = _next++;
+            admission = _chain[index].Backend.Cooldown.TryEnter();
+            if (admission == CooldownAdmission.CoolingDown)
+            {
+                (_skipped ??= []).Add(index);
+                continue;
+            }
+
+            _currentIndex = index;
+            link = _chain[index];
+            AttemptCount++;
+            return true;
+        }
+
+        if (_attempts is null && _skipped is { Count: > 0 } skipped && !_forcedTrialUsed)
+        {
+            // Every backend is cooling down: rather than failing without trying, try the one that failed longest ago.
+            _forcedTrialUsed = true;
+            int oldest = skipped[0];
+            foreach (int index in skipped)
+            {
+                if (_chain[index].Backend.Cooldown.LastFailure < _chain[oldest].Backend.Cooldown.LastFailure)
+                {
+                    oldest = index;
+                }
+            }
+
+            skipped.Remove(oldest);
+            _currentIndex = oldest;
+            link = _chain[oldest];
+            admission = CooldownAdmission.Available;
+            AttemptCount++;
+            return true;
+        }
+
+        link = default;
+        admission = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Records a failed attempt, updates the backend's cooldown, and decides what comes next.
+    /// </summary>
+    /// <returns>A delay to wait before retrying the same backend (a short <c>Retry-After</c>), or <see langword="null"/> to move on.</returns>
+    /// <exception cref="BackendRequestException">The backend rejected the request itself: no other backend is tried.</exception>
+    internal TimeSpan? Failed(ChainLink link, CooldownAdmission admission, Exception exception, AttemptTimeout expired, TimeSpan duration, Activity? attemptActivity)
+    {
+        ChatBackend backend = link.Backend;
+        FailureInfo failure;
+        Exception error;
+        if (expired != AttemptTimeout.None)
+        {
+            _deadlineReached |= expired == AttemptTimeout.RequestDeadline;
+            failure = new FailureInfo(FailureReason.Timeout, null, null);
+            error = new TimeoutException(DescribeTimeout(backend, expired), exception);
+        }
+        else
+        {
+            failure = FailureClassifier.Classify(exception, backend.Provider);
+            error = exception;
+        }
+
+        (_attempts ??= []).Add(new BackendAttempt(backend.Name, backend.Model, failure.StatusCode, error, duration, failure.ReasonName));
+
+        if (!failure.FailsOver)
+        {
+            // The server answered, so it is up: a trial request that got a 400 still proves the backend is back.
+            backend.Cooldown.ReportSuccess();
+            _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, error, failingOver: false);
+            _runtime.Diagnostics.Rejected(backend, failure.StatusCode);
+            var rejected = new BackendRequestException(backend.Name, backend.Model, failure.StatusCode,
+                SecretRedactor.Redact(OneLine(exception.Message), _runtime.Secrets), exception);
+            End(link, "rejected", failure.ErrorType);
+            throw rejected;
+        }
+
+        backend.Cooldown.ReportFailure(failure.Reason is FailureReason.RateLimited or FailureReason.ServerError ? failure.RetryAfter : null);
+        _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, error, failingOver: true);
+
+        if (failure.Reason == FailureReason.RateLimited && failure.RetryAfter is { } wait &&
+            _retriedIndex != _currentIndex && wait <= backend.Options.MaxRetryAfter &&
+            (Remaining == Timeout.InfiniteTimeSpan || wait < Remaining))
+        {
+            _retriedIndex = _currentIndex;
+            _retryCurrent = true;
+            return wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>The caller cancelled during an attempt: give up a cooldown trial so that another request can make it.</summary>
+    internal void Abandoned(ChainLink link, CooldownAdmission admission, Activity? attemptActivity)
+    {
+        if (admission == CooldownAdmission.Trial)
+        {
+            link.Backend.Cooldown.ReleaseTrial();
+        }
+
+        _runtime.Diagnostics.AttemptAbandoned(attemptActivity);
+        End(link, "cancelled", "cancelled");
+    }
+
+    internal void End(ChainLink link, string outcome, string? errorType) =>
+        _runtime.Diagnostics.RequestEnded(Activity, Effort, link.Backend?.Name, outcome, Elapsed, errorType);
+
+    /// <summary>The chain is exhausted (or the deadline passed): the exception that says what was tried.</summary>
+    internal AllBackendsFailedException Exhausted()
+    {
+        IReadOnlyList<BackendAttempt> attempts = _attempts ?? [];
+        IReadOnlyList<string> skipped = _skipped?.Select(i => _chain[i].Backend.Name).ToArray() ?? [];
+        string? deadlineNote = _deadlineReached
+            ? $"The request deadline of {_runtime.RequestTimeout.ToString("c", CultureInfo.InvariantCulture)} (RequestTimeout) ran out."
+            : null;
+        _runtime.Diagnostics.Exhausted(Effort, attempts.Count, skipped.Count);
+        _runtime.Diagnostics.RequestEnded(Activity, Effort, null, "exhausted", Elapsed, attempts.Count > 0 ? "all_backends_failed" : "no_backend_available");
+        return new AllBackendsFailedException(Effort, attempts, skipped, deadlineNote, _runtime.Secrets);
+    }
+
+    private string DescribeTimeout(ChatBackend backend, AttemptTimeout expired) => expired switch
+    {
+        AttemptTimeout.FirstToken => $"Backend '{backend.Name}' sent no answer within {backend.Options.FirstTokenTimeout.ToString("c", CultureInfo.InvariantCulture)} (FirstTokenTimeout).",
+        AttemptTimeout.Stall => $"Backend '{backend.Name}' stalled: no update for {backend.Options.StallTimeout.ToString("c", CultureInfo.InvariantCulture)} (StallTimeout).",
+        _ => $"The request deadline of {_runtime.RequestTimeout.ToString("c", CultureInfo.InvariantCulture)} (RequestTimeout) ran out while waiting for backend '{backend.Name}'.",
+    };
+
+    internal static string OneLine(string text)
+    {
+        string collapsed = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return collapsed.Length <= 400 ? collapsed : collapsed[..400] + "...";
+    }
+}
