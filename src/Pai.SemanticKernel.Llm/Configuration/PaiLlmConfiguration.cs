@@ -16,19 +16,8 @@ internal static class PaiLlmConfiguration
     /// <summary>Binds onto <paramref name="options"/>; values the binder cannot convert are reported with their path and value.</summary>
     internal static void Bind(IConfiguration section, string path, PaiLlmOptions options)
     {
-        // The binder accepts numbers for enums ("42") and reports names it cannot parse without the allowed values:
-        // check the effort names first so the message says what is allowed.
         var errors = new List<string>();
-        if (section["DefaultEffort"] is { } effort && !EffortParser.TryParseName(effort, out _))
-        {
-            errors.Add($"{path}:DefaultEffort '{effort}' is not an effort level. Allowed values: {EffortParser.AllowedValues}.");
-        }
-
-        if (section.GetSection("Health")["ValidateModelsOnStart"] is { } mode && !Enum.TryParse<ModelValidationMode>(mode, ignoreCase: true, out _) | int.TryParse(mode, out _))
-        {
-            errors.Add($"{path}:Health:ValidateModelsOnStart '{mode}' is not valid. Allowed values: Off, Warn, Fail.");
-        }
-
+        ConfigurationShapeCheck.Check(section, typeof(PaiLlmOptions), path, errors);
         if (errors.Count == 0)
         {
             try
