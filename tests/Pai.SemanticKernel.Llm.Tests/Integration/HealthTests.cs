@@ -1,0 +1,69 @@
+using Pai.SemanticKernel.Llm.Testing;
+
+namespace Pai.SemanticKernel.Llm.Tests.Integration;
+
+/// <summary>Health probes over GET {endpoint}/models.</summary>
+public sealed class HealthTests : IAsyncLifetime
+{
+    private ScriptedOpenAIServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ScriptedOpenAIServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Each_backend_reports_reachable_model_listed_and_latency()
+    {
+        _server.ServeModels("Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-32B-Instruct");
+        using var router = new ModelRouter(PaiPresets.Vllm(_server.V1Endpoint, "sk-probe-key"));
+
+        IReadOnlyList<BackendHealthReport> reports = await router.CheckBackendsAsync();
+
+        reports.Select(r => (r.Backend, r.Reachable, r.ModelListed)).Should().BeEquivalentTo(new[]
+        {
+            ("vllm-7b", true, (bool?)true), ("vllm-32b", true, (bool?)true), ("vllm-72b", true, (bool?)false),
+        });
+        reports.Single(r => r.Backend == "vllm-72b").Error.Should().Contain("Qwen/Qwen2.5-72B-Instruct");
+        reports.Should().OnlyContain(r => r.Latency > TimeSpan.Zero && r.Endpoint == _server.V1Endpoint.ToString());
+        _server.Requests.Should().OnlyContain(r => r.Path == ScriptedOpenAIServer.ModelsPath && r.Authorization == "Bearer sk-probe-key");
+    }
+
+    [Fact]
+    public async Task HealthCheckAll_is_keyed_by_tier_and_fallback()
+    {
+        _server.ServeModels("Qwen/Qwen2.5-7B-Instruct");
+        PaiLlmOptions options = PaiPresets.Vllm(_server.V1Endpoint);
+        options.Backends["cloud"] = new BackendOptions { Endpoint = ScriptedOpenAIServer.RefusedEndpoint(), Model = "gpt-4o-mini" };
+        options.Fallback.Add("cloud");
+        using var router = new ModelRouter(options);
+
+        IReadOnlyDictionary<string, bool> health = await router.HealthCheckAllAsync();
+
+        health.Should().BeEquivalentTo(new Dictionary<string, bool> { ["quick"] = true, ["standard"] = false, ["determined"] = false, ["fallback"] = false });
+        (await router.HealthCheckAsync()).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task An_unreachable_backend_reports_why()
+    {
+        using var router = new ModelRouter(PaiPresets.Vllm(ScriptedOpenAIServer.RefusedEndpoint()));
+
+        IReadOnlyList<BackendHealthReport> reports = await router.CheckBackendsAsync();
+
+        reports.Should().OnlyContain(r => !r.Reachable && !r.IsHealthy && r.Error!.Length > 0);
+        (await router.HealthCheckAsync()).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_probe_that_gets_no_answer_gives_up_after_the_probe_timeout()
+    {
+        _server.SetModelsReply(ScriptedReply.Hang());
+        PaiLlmOptions options = PaiPresets.Vllm(_server.V1Endpoint);
+        options.Health.ProbeTimeout = TimeSpan.FromSeconds(1);
+        using var router = new ModelRouter(options);
+
+        IReadOnlyList<BackendHealthReport> reports = await router.CheckBackendsAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        reports.Should().OnlyContain(r => !r.Reachable && r.Error!.Contains("ProbeTimeout"));
+    }
+}
