@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Pai.SemanticKernel.Llm.Testing;
 using static Pai.SemanticKernel.Llm.Tests.Integration.Anthropic.AnthropicHarness;
 using static Pai.SemanticKernel.Llm.Tests.Integration.RouterHarness;
@@ -135,6 +136,25 @@ public sealed class AnthropicFailoverTests : IAsyncLifetime
         attempt.StatusCode.Should().Be(529);
         attempt.Reason.Should().Be("server_error");
         attempt.Error.Message.Should().Contain("overloaded_error");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"error","error":{"type":"some_future_error","message":"?"}}""")]
+    [InlineData("not json at all")]
+    public async Task An_error_event_of_an_unknown_shape_before_output_still_fails_over(string data)
+    {
+        _anthropic.Always(Claude, ScriptedReply.Custom(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync($"event: error\ndata: {data}\n\n");
+        }));
+        _local.Always(Local, ScriptedReply.Status(503));
+        using ModelRouter router = AnthropicThenLocal();
+
+        Outcome outcome = await RunAsync(router, streaming: true);
+
+        AllBackendsFailedException error = outcome.Error.Should().BeOfType<AllBackendsFailedException>().Which;
+        error.Attempts.Select(a => (a.Backend, a.StatusCode)).Should().Equal(("anthropic", (int?)null), ("local", 503));
     }
 
     [Theory]
