@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Pai.SemanticKernel.Llm.Testing;
 using static Pai.SemanticKernel.Llm.Tests.Integration.Anthropic.AnthropicHarness;
@@ -18,6 +19,7 @@ public sealed class AnthropicSecretTests : IAsyncLifetime
     {
         { "401", false }, { "401", true }, { "529", false }, { "529", true }, { "400", false }, { "400", true },
         { "error-event-before-output", true }, { "error-event-after-output", true }, { "refused", false }, { "refused", true },
+        { "401-echoing-the-key", false }, { "401-echoing-the-key", true }, { "error-event-echoing-the-key", true },
     };
 
     [Theory]
@@ -32,6 +34,8 @@ public sealed class AnthropicSecretTests : IAsyncLifetime
             "400" => ScriptedReply.Status(400),
             "error-event-before-output" => ScriptedReply.Text("one two three").ErrorEventAfterChunks(2),
             "error-event-after-output" => ScriptedReply.Text("one two three").WithChunks(3).ErrorEventAfterChunks(3),
+            "401-echoing-the-key" => EchoKey(),
+            "error-event-echoing-the-key" => ScriptedReply.Text("one two three").WithChunks(3).ErrorEventAfterChunks(3, $"key {ApiKey} is overloaded"),
             _ => ScriptedReply.Text("unused"),
         });
         using ModelRouter router = Router(("anthropic", Backend(endpoint)));
@@ -46,6 +50,15 @@ public sealed class AnthropicSecretTests : IAsyncLifetime
             all.Attempts.Should().OnlyContain(a => !a.ToString().Contains(ApiKey) && !a.Error.ToString().Contains(ApiKey));
         }
     }
+
+    /// <summary>A hostile or careless server that quotes the credentials it received in its error body.</summary>
+    private static ScriptedReply EchoKey() => ScriptedReply.Custom(async context =>
+    {
+        context.Response.StatusCode = 401;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(
+            $$$"""{"type":"error","error":{"type":"authentication_error","message":"invalid credentials: {{{context.Request.Headers.Authorization}}}"}}""");
+    });
 
     [Fact]
     public async Task The_key_is_in_no_health_report()
