@@ -290,7 +290,7 @@ public sealed class ModelRouter : IChatClient
     /// <returns>A short description.</returns>
     public override string ToString() => $"ModelRouter({_options})";
 
-    /// <summary>Releases the backends' clients and connection pools.</summary>
+    /// <summary>Stops background probing and releases the backends' clients and connection pools.</summary>
     public void Dispose()
     {
         _prober?.Dispose();
