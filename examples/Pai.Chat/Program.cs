@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Pai.SemanticKernel.Llm;
 
 // Pai.Chat: ask the router one question from the command line, or show the health of every backend.
@@ -11,8 +14,9 @@ var prompt = new Argument<string[]>("prompt") { Description = "The question to a
 var effort = new Option<string?>("--effort", "-e") { Description = "quick, standard or determined (default: the router's)." };
 var stream = new Option<bool>("--stream", "-s") { Description = "Print the answer as it is generated." };
 var health = new Option<bool>("--health") { Description = "Probe every backend and print a table instead of asking." };
+var trace = new Option<bool>("--trace") { Description = "Print the router's spans (pai.route, pai.attempt) and metrics with OpenTelemetry's console exporter." };
 
-var root = new RootCommand("Ask an effort-routed LLM a question (Pai.SemanticKernel.Llm example).") { prompt, effort, stream, health };
+var root = new RootCommand("Ask an effort-routed LLM a question (Pai.SemanticKernel.Llm example).") { prompt, effort, stream, health, trace };
 root.SetAction(async (parse, cancellationToken) =>
 {
     ModelRouter router;
@@ -28,6 +32,11 @@ root.SetAction(async (parse, cancellationToken) =>
 
     using (router)
     {
+        // Declared inside the router's block so that they flush (metrics at exit) before the router closes its meter.
+        bool tracing = parse.GetValue(trace);
+        using TracerProvider? tracer = tracing ? Sdk.CreateTracerProviderBuilder().AddSource(PaiTelemetry.SourceName).AddConsoleExporter().Build() : null;
+        using MeterProvider? meter = tracing ? Sdk.CreateMeterProviderBuilder().AddMeter(PaiTelemetry.MeterName).AddConsoleExporter().Build() : null;
+
         if (parse.GetValue(health))
         {
             return await PrintHealthAsync(router, cancellationToken);

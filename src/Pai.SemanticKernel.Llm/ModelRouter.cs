@@ -24,6 +24,7 @@ public sealed class ModelRouter : IChatClient
     private readonly FallbackChatClient[] _tiers;
     private readonly EffortRoutingChatClient _router;
     private readonly BackendProviderRegistry _providers;
+    private readonly BackendProber? _prober;
 
     /// <summary>Builds a router from options.</summary>
     /// <param name="options">The configuration; it is copied, so later changes to it do not affect the router.</param>
@@ -52,7 +53,7 @@ public sealed class ModelRouter : IChatClient
             IChatBackendProvider provider = _providers.Get(BackendProviders.Normalize(backend.Provider));
             IChatClient client = provider.CreateClient(new BackendContext(name, backend, _services));
             var cooldown = new BackendCooldown(name, _options.Cooldown, _services.TimeProvider);
-            cooldown.StateChanged += _diagnostics.CooldownChanged;
+            _diagnostics.Track(cooldown);
             _backends[name] = new ChatBackend(name, client, backend, provider, cooldown, ownsModel: true, disposeClient: true);
             secrets.Add(backend.ApiKey);
         }
@@ -67,6 +68,12 @@ public sealed class ModelRouter : IChatClient
         }
 
         _router = new EffortRoutingChatClient(tierClients, _options.DefaultEffort);
+
+        if (_options.Health.ProbeInterval is { } interval)
+        {
+            _prober = new BackendProber(CheckBackendsAsync, _backends, _diagnostics, _services.TimeProvider, interval, _options.Health.ProbeTimeout);
+            _prober.Start();
+        }
     }
 
     /// <summary>Builds a router from a configuration section of the shape documented on <see cref="PaiLlmOptions"/> (conventionally <c>Pai:Llm</c>).</summary>
@@ -186,6 +193,73 @@ public sealed class ModelRouter : IChatClient
         return await Task.WhenAll(probes).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Checks that each backend serves its configured model, as <c>Health:ValidateModelsOnStart</c> says: compares the
+    /// model with the backend's <c>GET {endpoint}/models</c> list (catches a vLLM server serving another model, or an
+    /// Ollama model that was never pulled).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the probes.</param>
+    /// <returns>The reports of the backends that failed the check; empty when the mode is <see cref="ModelValidationMode.Off"/> (nothing is probed).</returns>
+    /// <exception cref="ModelValidationException">The mode is <see cref="ModelValidationMode.Fail"/> and a backend lists models without its own.</exception>
+    public Task<IReadOnlyList<BackendHealthReport>> ValidateModelsAsync(CancellationToken cancellationToken = default) =>
+        ValidateModelsAsync(_options.Health.ValidateModelsOnStart, cancellationToken);
+
+    /// <summary>
+    /// Checks that each backend serves its configured model: compares the model with the backend's
+    /// <c>GET {endpoint}/models</c> list, and logs a warning (<see cref="ModelValidationMode.Warn"/>) or also throws
+    /// (<see cref="ModelValidationMode.Fail"/>) naming each backend and model that do not match.
+    /// </summary>
+    /// <param name="mode">What to do about a backend that does not list its model.</param>
+    /// <param name="cancellationToken">Cancels the probes.</param>
+    /// <returns>
+    /// The reports of the backends that failed the check: those that list other models, and those that could not be
+    /// checked (unreachable). Empty when the mode is <see cref="ModelValidationMode.Off"/> (nothing is probed).
+    /// </returns>
+    /// <remarks>
+    /// An unreachable backend is logged as a warning but never fails the check, even with <see cref="ModelValidationMode.Fail"/>:
+    /// a backend that is down at start-up is what failover is for. Backends whose provider cannot tell which models it
+    /// serves are skipped.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined <see cref="ModelValidationMode"/>.</exception>
+    /// <exception cref="ModelValidationException"><paramref name="mode"/> is <see cref="ModelValidationMode.Fail"/> and a backend lists models without its own.</exception>
+    public async Task<IReadOnlyList<BackendHealthReport>> ValidateModelsAsync(ModelValidationMode mode, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown model validation mode {(int)mode}. Allowed values: Off, Warn, Fail.");
+        }
+
+        if (mode == ModelValidationMode.Off)
+        {
+            return [];
+        }
+
+        IReadOnlyList<BackendHealthReport> reports = await CheckBackendsAsync(cancellationToken).ConfigureAwait(false);
+        var failed = new List<BackendHealthReport>();
+        var mismatched = new List<BackendHealthReport>();
+        foreach (BackendHealthReport report in reports)
+        {
+            if (report.ModelListed == false)
+            {
+                _diagnostics.ModelNotListed(report);
+                failed.Add(report);
+                mismatched.Add(report);
+            }
+            else if (!report.Reachable)
+            {
+                _diagnostics.ModelNotChecked(report);
+                failed.Add(report);
+            }
+        }
+
+        if (mode == ModelValidationMode.Fail && mismatched.Count > 0)
+        {
+            throw new ModelValidationException(mismatched);
+        }
+
+        return failed;
+    }
+
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -216,9 +290,10 @@ public sealed class ModelRouter : IChatClient
     /// <returns>A short description.</returns>
     public override string ToString() => $"ModelRouter({_options})";
 
-    /// <summary>Releases the backends' clients and connection pools.</summary>
+    /// <summary>Stops background probing and releases the backends' clients and connection pools.</summary>
     public void Dispose()
     {
+        _prober?.Dispose();
         _router.Dispose();
         foreach (ChatBackend backend in _backends.Values)
         {
@@ -235,6 +310,9 @@ public sealed class ModelRouter : IChatClient
     internal IReadOnlyDictionary<string, ChatBackend> Backends => _backends;
 
     internal PaiLlmOptions Options => _options;
+
+    /// <summary>The background prober, when <c>Health:ProbeInterval</c> is set.</summary>
+    internal BackendProber? Prober => _prober;
 
     private FallbackChatClient Tier(EffortLevel effort) => Enum.IsDefined(effort)
         ? _tiers[(int)effort]

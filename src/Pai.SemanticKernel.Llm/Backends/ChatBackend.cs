@@ -27,12 +27,20 @@ internal sealed class ChatBackend : IDisposable
         Cooldown = cooldown;
         _ownsModel = ownsModel;
         _disposeClient = disposeClient;
-        Model = options.Model ?? client.GetService<ChatClientMetadata>()?.DefaultModelId;
+        ChatClientMetadata? metadata = client.GetService<ChatClientMetadata>();
+        Model = options.Model ?? metadata?.DefaultModelId;
+
+        // gen_ai.provider.name names the wire protocol's flavour ("openai" for any OpenAI-compatible server), as the
+        // client itself reports it to Microsoft.Extensions.AI's telemetry; the configured provider is the fallback.
+        TelemetryProviderName = metadata?.ProviderName ?? BackendProviders.Normalize(options.Provider);
     }
 
     internal string Name { get; }
 
     internal string? Model { get; }
+
+    /// <summary>The <c>gen_ai.provider.name</c> of attempts on this backend.</summary>
+    internal string TelemetryProviderName { get; }
 
     internal IChatClient Client { get; }
 

@@ -4,6 +4,11 @@ namespace Pai.SemanticKernel.Llm;
 public sealed class HealthOptions
 {
     /// <summary>How often each backend is probed in the background (with jitter). <see langword="null"/> (the default) disables background probing.</summary>
+    /// <remarks>
+    /// The router probes every backend when it is built and then every interval (give or take 10 %). A backend found down
+    /// (unreachable, or not listing its model) is skipped by requests until a later round finds it up; one that failed
+    /// requests but answers the probe gets its trial request at once. Needs <c>Cooldown:Duration</c> above zero.
+    /// </remarks>
     public TimeSpan? ProbeInterval { get; set; }
 
     /// <summary>The longest wait for a probe's <c>GET {Endpoint}/models</c>. Default 5 seconds.</summary>

@@ -68,7 +68,7 @@ public sealed class FallbackChatClient : IChatClient
 
             BackendOptions backendOptions = options.Backend.Clone();
             var cooldown = new BackendCooldown(name, options.Cooldown, options.TimeProvider);
-            cooldown.StateChanged += diagnostics.CooldownChanged;
+            diagnostics.Track(cooldown);
             chain.Add(new ChainLink(new ChatBackend(name, client, backendOptions, provider: null, cooldown, ownsModel: false, disposeClient: false), null));
         }
 
@@ -230,7 +230,7 @@ public sealed class FallbackChatClient : IChatClient
                     // Commit: this backend's answer is what the caller gets.
                     watchdog.Flowing();
                     backend.Cooldown.ReportSuccess();
-                    _runtime.Diagnostics.FirstToken(backend, served, time.GetElapsedTime(started));
+                    _runtime.Diagnostics.FirstToken(attempt, backend, served, time.GetElapsedTime(started));
 
                     ChatResponseUpdate stamped = held is { Count: > 0 } ? held[0] : first!;
                     Stamp(stamped.AdditionalProperties ??= [], backend, served);
@@ -416,7 +416,7 @@ public sealed class FallbackChatClient : IChatClient
         string reason = expired == AttemptTimeout.Stall
             ? $"no update for {backend.Options.StallTimeout:c} (StallTimeout)."
             : SecretRedactor.Redact(FallbackRun.OneLine($"{info.ReasonName}: {failure.Message}"), _runtime.Secrets);
-        _runtime.Diagnostics.AttemptFailed(attempt, backend, info, failure, failingOver: false);
+        _runtime.Diagnostics.AttemptFailed(attempt, backend, info, link.ServedEffort ?? run.Effort);
         _runtime.Diagnostics.Interrupted(backend, info.ReasonName);
         run.End(link, "interrupted", info.ErrorType);
         return new StreamInterruptedException(backend.Name, backend.Model, info.StatusCode, reason, SecretRedactor.Sanitize(failure, _runtime.Secrets));

@@ -21,6 +21,10 @@ internal sealed class FallbackRun
     private List<int>? _skipped;
     private bool _deadlineReached;
 
+    // The failed attempt that the next attempt fails over from: counted and logged when that next attempt starts, so
+    // that the last backend's failure (nothing left to fail over to) is not reported as a failover.
+    private (ChainLink Link, FailureInfo Failure)? _failingOver;
+
     internal FallbackRun(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, bool streaming)
     {
         _chain = chain;
@@ -90,6 +94,7 @@ internal sealed class FallbackRun
             _currentIndex = index;
             link = _chain[index];
             AttemptCount++;
+            ReportFailover(link);
             return true;
         }
 
@@ -111,6 +116,7 @@ internal sealed class FallbackRun
             link = _chain[oldest];
             admission = CooldownAdmission.Available;
             AttemptCount++;
+            ReportFailover(link);
             return true;
         }
 
@@ -147,7 +153,7 @@ internal sealed class FallbackRun
         {
             // The server answered, so it is up: a trial request that got a 400 still proves the backend is back.
             backend.Cooldown.ReportSuccess();
-            _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, error, failingOver: false);
+            _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, link.ServedEffort ?? Effort);
             _runtime.Diagnostics.Rejected(backend, failure.StatusCode);
             var rejected = new BackendRequestException(backend.Name, backend.Model, failure.StatusCode,
                 SecretRedactor.Redact(OneLine(exception.Message), _runtime.Secrets), error);
@@ -156,7 +162,7 @@ internal sealed class FallbackRun
         }
 
         backend.Cooldown.ReportFailure(failure.Reason is FailureReason.RateLimited or FailureReason.ServerError ? failure.RetryAfter : null);
-        _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, error, failingOver: true);
+        _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, link.ServedEffort ?? Effort);
 
         if (failure.Reason == FailureReason.RateLimited && failure.RetryAfter is { } wait &&
             _retriedIndex != _currentIndex && wait <= backend.Options.MaxRetryAfter &&
@@ -164,9 +170,11 @@ internal sealed class FallbackRun
         {
             _retriedIndex = _currentIndex;
             _retryCurrent = true;
+            _runtime.Diagnostics.RetryingAfter(backend, failure, wait);
             return wait;
         }
 
+        _failingOver = (link, failure);
         return null;
     }
 
@@ -178,12 +186,12 @@ internal sealed class FallbackRun
             link.Backend.Cooldown.ReleaseTrial();
         }
 
-        _runtime.Diagnostics.AttemptAbandoned(attemptActivity);
+        _runtime.Diagnostics.AttemptAbandoned(attemptActivity, link.Backend, link.ServedEffort ?? Effort);
         End(link, "cancelled", "cancelled");
     }
 
     internal void End(ChainLink link, string outcome, string? errorType) =>
-        _runtime.Diagnostics.RequestEnded(Activity, Effort, link.Backend?.Name, outcome, Elapsed, errorType);
+        _runtime.Diagnostics.RequestEnded(Activity, Effort, link.Backend?.Name, outcome, Elapsed, errorType, AttemptCount);
 
     /// <summary>The chain is exhausted (or the deadline passed): the exception that says what was tried.</summary>
     internal AllBackendsFailedException Exhausted()
@@ -193,9 +201,18 @@ internal sealed class FallbackRun
         string? deadlineNote = _deadlineReached
             ? $"The request deadline of {_runtime.RequestTimeout.ToString("c", CultureInfo.InvariantCulture)} (RequestTimeout) ran out."
             : null;
-        _runtime.Diagnostics.Exhausted(Effort, attempts.Count, skipped.Count);
-        _runtime.Diagnostics.RequestEnded(Activity, Effort, null, "exhausted", Elapsed, attempts.Count > 0 ? "all_backends_failed" : "no_backend_available");
+        _runtime.Diagnostics.Exhausted(Effort, attempts, skipped.Count);
+        _runtime.Diagnostics.RequestEnded(Activity, Effort, null, "exhausted", Elapsed, attempts.Count > 0 ? "all_backends_failed" : "no_backend_available", AttemptCount);
         return new AllBackendsFailedException(Effort, attempts, skipped, deadlineNote, _runtime.Secrets);
+    }
+
+    private void ReportFailover(ChainLink next)
+    {
+        if (_failingOver is { } from)
+        {
+            _failingOver = null;
+            _runtime.Diagnostics.FailedOver(from.Link.Backend, from.Failure, next.Backend, from.Link.ServedEffort ?? Effort);
+        }
     }
 
     private string DescribeTimeout(ChatBackend backend, AttemptTimeout expired) => expired switch

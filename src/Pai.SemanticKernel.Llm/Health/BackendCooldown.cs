@@ -38,6 +38,7 @@ internal sealed class BackendCooldown
     private long _openUntil;
     private long _lastFailure = long.MinValue;
     private TimeSpan _lastDuration;
+    private bool _openedByProbe;
 
     internal BackendCooldown(string backend, CooldownOptions options, TimeProvider time)
     {
@@ -52,6 +53,23 @@ internal sealed class BackendCooldown
     internal string Backend { get; }
 
     internal bool IsCoolingDown => _state != Closed;
+
+    /// <summary>Whether requests skip the backend now: a cooldown is open and its time has not run out (a trial would not be due yet).</summary>
+    internal bool IsSkipped
+    {
+        get
+        {
+            if (_state == Closed)
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                return _state == Open && _time.GetTimestamp() < _openUntil;
+            }
+        }
+    }
 
     /// <summary>When the backend last failed (a <see cref="TimeProvider"/> timestamp), <see cref="long.MinValue"/> if never.</summary>
     internal long LastFailure => Interlocked.Read(ref _lastFailure);
@@ -96,6 +114,7 @@ internal sealed class BackendCooldown
             _state = Closed;
             _consecutiveFailures = 0;
             _lastDuration = TimeSpan.Zero;
+            _openedByProbe = false;
         }
 
         if (reopened)
@@ -138,6 +157,7 @@ internal sealed class BackendCooldown
             if (opened > TimeSpan.Zero)
             {
                 _state = Open;
+                _openedByProbe = false;
                 _lastDuration = opened;
                 _openUntil = now + (long)(opened.TotalSeconds * _time.TimestampFrequency);
             }
@@ -162,26 +182,85 @@ internal sealed class BackendCooldown
         }
     }
 
-    /// <summary>Marks the backend as down now (from an active probe), as if it had reached the failure threshold.</summary>
-    internal void ReportProbeFailure()
+    /// <summary>
+    /// Marks the backend as down (an active probe failed): opens a cooldown as if the failure threshold had been reached,
+    /// and keeps an open one from ending for at least <paramref name="hold"/> (until the next probe), so that no request
+    /// pays for a backend the probes know is down. A trial in flight is left to decide.
+    /// </summary>
+    internal void ReportProbeFailure(TimeSpan hold)
     {
-        bool opened = false;
+        TimeSpan length = TimeSpan.Zero;
         lock (_gate)
         {
-            Interlocked.Exchange(ref _lastFailure, _time.GetTimestamp());
-            if (_state == Closed && _options.Duration > TimeSpan.Zero)
+            long now = _time.GetTimestamp();
+            Interlocked.Exchange(ref _lastFailure, now);
+            if (_options.Duration <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            TimeSpan duration = Min(_options.Duration, _options.MaxDuration);
+            TimeSpan held = hold > duration ? hold : duration;
+            long until = now + (long)(held.TotalSeconds * _time.TimestampFrequency);
+            if (_state == Closed)
             {
                 _consecutiveFailures = Math.Max(_consecutiveFailures, _options.FailureThreshold);
                 _state = Open;
-                _lastDuration = Min(_options.Duration, _options.MaxDuration);
-                _openUntil = _time.GetTimestamp() + (long)(_lastDuration.TotalSeconds * _time.TimestampFrequency);
-                opened = true;
+                _lastDuration = duration;
+                _openUntil = until;
+                _openedByProbe = true;
+                length = held;
+            }
+            else if (_state == Open && until > _openUntil)
+            {
+                _openUntil = until;
             }
         }
 
-        if (opened)
+        if (length > TimeSpan.Zero)
         {
-            StateChanged?.Invoke(this, true, _lastDuration);
+            StateChanged?.Invoke(this, true, length);
+        }
+    }
+
+    /// <summary>
+    /// Records that an active probe found the backend answering. A cooldown the probes opened ends now; one opened by
+    /// failed requests only stops waiting, so that the next request is its trial: a listed model does not prove that chat
+    /// requests work again.
+    /// </summary>
+    internal void ReportProbeSuccess()
+    {
+        if (_state == Closed)
+        {
+            return;
+        }
+
+        bool closed = false;
+        lock (_gate)
+        {
+            if (_state != Open)
+            {
+                // Closed meanwhile, or a trial request is deciding right now.
+                return;
+            }
+
+            if (_openedByProbe)
+            {
+                _state = Closed;
+                _consecutiveFailures = 0;
+                _lastDuration = TimeSpan.Zero;
+                _openedByProbe = false;
+                closed = true;
+            }
+            else
+            {
+                _openUntil = Math.Min(_openUntil, _time.GetTimestamp());
+            }
+        }
+
+        if (closed)
+        {
+            StateChanged?.Invoke(this, false, TimeSpan.Zero);
         }
     }
 
