@@ -1,9 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-
-#pragma warning disable MEAI001 // EffortRoutingChatClient builds on the experimental RoutingChatClient; reading its CurrentEffort is safe.
 
 namespace Pai.SemanticKernel.Llm;
 

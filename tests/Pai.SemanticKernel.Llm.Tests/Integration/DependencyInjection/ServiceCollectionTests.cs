@@ -188,6 +188,25 @@ public sealed class ServiceCollectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backend_providers_registered_in_the_container_are_known_to_validation_and_routing()
+    {
+        var inMemory = new InMemoryProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<IChatBackendProvider>(inMemory);
+        services.AddPaiEffortRouting(options =>
+        {
+            options.Backends["local"] = new BackendOptions { Provider = "in-memory", Model = "tiny" };
+            options.Tier(EffortLevel.Standard).Backends.Add("local");
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        ChatResponse response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        response.Text.Should().Be("local says hi");
+        inMemory.Client.Calls.Should().Be(1);
+    }
+
+    [Fact]
     public void Registering_twice_is_refused_with_a_clear_message()
     {
         var services = new ServiceCollection();
@@ -232,6 +251,22 @@ public sealed class ServiceCollectionTests : IAsyncLifetime
         }
 
         return handler.Should().BeOfType<SocketsHttpHandler>().Subject;
+    }
+
+    private sealed class InMemoryProvider : IChatBackendProvider
+    {
+        public Fakes.FakeChatClient Client { get; } = new("local");
+
+        public string Name => "in-memory";
+
+        public void Validate(string path, BackendOptions options, ICollection<string> errors)
+        {
+        }
+
+        public IChatClient CreateClient(BackendContext context) => Client;
+
+        public Task<BackendHealthReport> CheckHealthAsync(BackendContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(new BackendHealthReport(context.Name, Name, null, context.Model, true, true, TimeSpan.Zero, null));
     }
 
     private sealed class HeaderHandler(string name, string value) : DelegatingHandler
