@@ -18,7 +18,7 @@ IConfiguration configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 IConfigurationSection section = configuration.GetSection(PaiLlmOptions.SectionName);
-string[] seedVariables = ["VLLM_ENDPOINT", "LLM_ENDPOINT", "USE_OLLAMA", "LLM_PROVIDER", "OLLAMA_ENDPOINT", "PAI_FALLBACK_ENDPOINT", "OPENAI_API_KEY"];
+string[] seedVariables = ["VLLM_ENDPOINT", "LLM_ENDPOINT", "USE_OLLAMA", "LLM_PROVIDER", "OLLAMA_ENDPOINT", "PAI_FALLBACK_ENDPOINT", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
 if (!section.Exists() && !seedVariables.Any(name => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(name))))
 {
     // A later version runs an embedded model here; for now a server must be configured.

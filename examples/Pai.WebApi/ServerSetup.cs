@@ -15,7 +15,7 @@ internal static class ServerSetup
         """;
 
     private static readonly string[] SeedVariables =
-        ["VLLM_ENDPOINT", "LLM_ENDPOINT", "USE_OLLAMA", "LLM_PROVIDER", "OLLAMA_ENDPOINT", "PAI_FALLBACK_ENDPOINT", "OPENAI_API_KEY"];
+        ["VLLM_ENDPOINT", "LLM_ENDPOINT", "USE_OLLAMA", "LLM_PROVIDER", "OLLAMA_ENDPOINT", "PAI_FALLBACK_ENDPOINT", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
 
     internal static bool SeedVariablesSet() => SeedVariables.Any(name => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(name)));
 }
