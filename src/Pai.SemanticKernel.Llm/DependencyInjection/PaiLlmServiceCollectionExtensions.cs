@@ -92,9 +92,15 @@ public static class PaiLlmServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
+        return AddFixed(services, options, PaiLlmOptions.SectionName);
+    }
+
+    /// <summary>Registers fixed options whose validation messages name settings under <paramref name="path"/> (for example <c>environment</c>).</summary>
+    internal static ChatClientBuilder AddFixed(IServiceCollection services, PaiLlmOptions options, string path)
+    {
         var copy = new PaiLlmOptions();
         PaiLlmOptionsCopy.Into(options, copy);
-        return AddCore(services, PaiLlmOptions.SectionName, builder => builder.Configure(settings => PaiLlmOptionsCopy.Into(copy, settings)));
+        return AddCore(services, path, builder => builder.Configure(settings => PaiLlmOptionsCopy.Into(copy, settings)));
     }
 
     /// <summary>The key of the routed pipeline itself; the unkeyed and tier clients forward to it.</summary>

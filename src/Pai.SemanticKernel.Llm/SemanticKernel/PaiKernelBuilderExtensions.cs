@@ -62,7 +62,7 @@ public static class PaiKernelBuilderExtensions
     public static ChatClientBuilder AddPaiEffortRouting(this IKernelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddPaiEffortRouting(PaiLlmOptions.FromEnvironment());
+        return AddKernelServices(builder, PaiLlmServiceCollectionExtensions.AddFixed(builder.Services, PaiLlmOptions.FromEnvironment(), "environment"));
     }
 
     private static ChatClientBuilder AddKernelServices(IKernelBuilder builder, ChatClientBuilder pipeline)

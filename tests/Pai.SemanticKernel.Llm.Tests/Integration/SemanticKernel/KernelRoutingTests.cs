@@ -164,6 +164,25 @@ public sealed class KernelRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Without_arguments_the_kernel_is_configured_from_the_environment_like_ModelRouter_FromEnvironment()
+    {
+        IKernelBuilder builder = Kernel.CreateBuilder();
+        builder.AddPaiEffortRouting();
+        Kernel kernel = builder.Build();
+        using ModelRouter expected = ModelRouter.FromEnvironment();
+
+        ModelRouter router = kernel.GetRequiredService<ModelRouter>();
+
+        foreach (EffortLevel effort in Enum.GetValues<EffortLevel>())
+        {
+            router.GetChain(effort).Should().Equal(expected.GetChain(effort));
+        }
+
+        kernel.GetRequiredService<IChatCompletionService>().Should().NotBeNull();
+        (kernel.Services as IDisposable)?.Dispose();
+    }
+
+    [Fact]
     public async Task A_bad_configuration_fails_at_the_first_use_naming_the_setting()
     {
         IKernelBuilder builder = Kernel.CreateBuilder();
