@@ -1,0 +1,72 @@
+namespace Pai.SemanticKernel.Llm.Tests.Unit.DependencyInjection;
+
+public sealed class RouterGenerationTests
+{
+    [Fact]
+    public void A_retired_generation_is_disposed_when_its_last_request_ends()
+    {
+        using ModelRouter router = new(PaiPresets.DefaultVllm);
+        var generation = new RouterGeneration(router, disposeWhenReleased: true);
+        generation.TryAcquire().Should().BeTrue();
+        generation.TryAcquire().Should().BeTrue();
+
+        generation.Retire();
+        generation.Release();
+        bool disposedWithOneRequestLeft = generation.IsDisposed;
+        generation.Release();
+
+        disposedWithOneRequestLeft.Should().BeFalse();
+        generation.IsDisposed.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_retired_and_unused_generation_refuses_new_requests()
+    {
+        using ModelRouter router = new(PaiPresets.DefaultVllm);
+        var generation = new RouterGeneration(router, disposeWhenReleased: true);
+
+        generation.Retire();
+
+        generation.IsDisposed.Should().BeTrue();
+        generation.TryAcquire().Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_start_up_generation_is_never_disposed_by_retirement()
+    {
+        using ModelRouter router = new(PaiPresets.DefaultVllm);
+        var generation = new RouterGeneration(router, disposeWhenReleased: false);
+
+        generation.Retire();
+        generation.DisposeRouter();
+
+        generation.IsDisposed.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Concurrent_requests_and_retirement_dispose_exactly_once_after_the_last_release()
+    {
+        using ModelRouter router = new(PaiPresets.DefaultVllm);
+        var generation = new RouterGeneration(router, disposeWhenReleased: true);
+        int acquired = 0;
+
+        Parallel.For(0, 1000, i =>
+        {
+            if (i == 500)
+            {
+                generation.Retire();
+            }
+
+            if (generation.TryAcquire())
+            {
+                Interlocked.Increment(ref acquired);
+                generation.IsDisposed.Should().BeFalse();
+                generation.Release();
+            }
+        });
+
+        acquired.Should().BeGreaterThan(0);
+        generation.IsDisposed.Should().BeTrue();
+        generation.TryAcquire().Should().BeFalse();
+    }
+}
