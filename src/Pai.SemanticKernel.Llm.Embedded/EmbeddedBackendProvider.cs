@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -146,12 +145,13 @@ public sealed partial class EmbeddedBackendProvider : IChatBackendProvider
         ArgumentNullException.ThrowIfNull(context);
         NativeLog.Attach(context.Services.LoggerFactory);
         EmbeddedModelSource source = CreateSource(context);
-        long started = Stopwatch.GetTimestamp();
+        TimeProvider time = context.Services.TimeProvider;
+        long started = time.GetTimestamp();
         try
         {
             await source.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             return new BackendHealthReport(context.Name, Name, Endpoint: null, source.ModelName, Reachable: true, ModelListed: true,
-                Stopwatch.GetElapsedTime(started), Error: null)
+                time.GetElapsedTime(started), Error: null)
             {
                 ListedModels = [source.ModelName],
             };
@@ -160,7 +160,7 @@ public sealed partial class EmbeddedBackendProvider : IChatBackendProvider
         {
             // Cancellation (including the router's probe timeout) propagates; the router reports it as a timeout.
             return new BackendHealthReport(context.Name, Name, Endpoint: null, source.ModelName, Reachable: false, ModelListed: null,
-                Stopwatch.GetElapsedTime(started), ex.Message);
+                time.GetElapsedTime(started), ex.Message);
         }
     }
 
