@@ -16,7 +16,8 @@ namespace Pai.SemanticKernel.Llm;
 /// sampling, the anti-prompts and the streaming decode. This class adds what the router needs and that client does not
 /// give: a finish reason (<c>stop</c> or <c>length</c>) and token usage on the last update (a stream without a finish
 /// reason counts as broken), an <see cref="OperationCanceledException"/> when the request is cancelled (the executor just
-/// stops, which would pass a truncated answer off as complete), the model's own chat template, and stop sequences.</para>
+/// stops, which would pass a truncated answer off as complete), the model's own chat template, stop sequences, and
+/// streaming without the fixed hold-back of LLamaSharp's output filter (see <see cref="StopSequenceFilter"/>).</para>
 /// <para>A <see cref="StatelessExecutor"/> is not safe for concurrent use (it keeps its batch and context in fields),
 /// so every request gets a new one; its constructor also creates and frees a context once, a cost paid per request.</para>
 /// </remarks>
@@ -28,8 +29,10 @@ internal sealed class EmbeddedChatClient : IChatClient
     /// <summary>The context size when <see cref="BackendOptions.ContextSize"/> is not set, if the model was trained with at least this much.</summary>
     internal const int DefaultContextSize = 4096;
 
-    /// <summary>The anti-prompts LLamaSharp's chat client always stops at; kept in the output filter when stop sequences are added.</summary>
+    /// <summary>The anti-prompts LLamaSharp's chat client always stops at (the role names of its plain prompt format).</summary>
     private static readonly string[] RoleAntiPrompts = ["User:", "Assistant:", "System:"];
+
+    private static readonly StopSequenceFilter RoleFilter = new(RoleAntiPrompts);
 
     private readonly string _backend;
     private readonly BackendOptions _options;
@@ -92,7 +95,7 @@ internal sealed class EmbeddedChatClient : IChatClient
 
         ModelParams contextParams = ContextParamsFor(model);
         var executor = new MeteredExecutor(new StatelessExecutor(model.Weights, contextParams, _logger), model.Weights, (int)contextParams.ContextSize!.Value, _backend);
-        (ChatOptions prepared, ITextStreamTransform? outputFilter) = Prepare(options);
+        (ChatOptions prepared, ITextStreamTransform outputFilter) = Prepare(options);
         IChatClient client = executor.AsChatClient(model.ChatTemplate, outputFilter);
 
         string? messageId = null;
@@ -124,18 +127,18 @@ internal sealed class EmbeddedChatClient : IChatClient
     /// The request's options as LLamaSharp's chat client reads them (a copy; the caller's are never changed): a token limit
     /// always (its own fallback is 256), and stop sequences as anti-prompts, removed from the output as OpenAI servers do.
     /// </summary>
-    private static (ChatOptions Options, ITextStreamTransform? OutputFilter) Prepare(ChatOptions? options)
+    private static (ChatOptions Options, ITextStreamTransform OutputFilter) Prepare(ChatOptions? options)
     {
         ChatOptions prepared = options?.Clone() ?? new ChatOptions();
         int maxTokens = prepared.MaxOutputTokens ??= DefaultMaxTokens;
-        if (prepared.StopSequences is not { Count: > 0 } stops || prepared.RawRepresentationFactory is not null)
+        string[] antiPrompts = [.. prepared.StopSequences?.Where(s => !string.IsNullOrEmpty(s)) ?? []];
+        if (antiPrompts.Length == 0 || prepared.RawRepresentationFactory is not null)
         {
-            return (prepared, null);
+            return (prepared, RoleFilter);
         }
 
-        string[] antiPrompts = [.. stops.Where(s => !string.IsNullOrEmpty(s))];
         prepared.RawRepresentationFactory = _ => new InferenceParams { MaxTokens = maxTokens, AntiPrompts = antiPrompts };
-        return (prepared, new LLamaTransforms.KeywordTextOutputStreamTransform([.. RoleAntiPrompts, .. antiPrompts]));
+        return (prepared, new StopSequenceFilter([.. RoleAntiPrompts, .. antiPrompts]));
     }
 
     /// <summary>The context settings of this backend (built once the model's trained context is known).</summary>

@@ -78,7 +78,7 @@ public sealed class InferenceTests
     }
 
     [Fact]
-    public async Task Cancelling_mid_stream_stops_generation_within_seconds()
+    public async Task Cancelling_mid_stream_stops_generation_at_once()
     {
         using ModelRouter router = TestModel.Router();
         using var cancellation = new CancellationTokenSource();
@@ -87,9 +87,10 @@ public sealed class InferenceTests
 
         Func<Task> reading = async () =>
         {
-            await foreach (ChatResponseUpdate update in router.GetStreamingResponseAsync(TestModel.Prompt(), new ChatOptions { MaxOutputTokens = 100_000 }, cancellation.Token))
+            await foreach (ChatResponseUpdate update in router.GetStreamingResponseAsync(TestModel.Prompt(), new ChatOptions { MaxOutputTokens = 200 }, cancellation.Token))
             {
-                if (++received == 2)
+                received++;
+                if (!stopwatch.IsRunning)
                 {
                     stopwatch.Start();
                     cancellation.Cancel();
@@ -99,7 +100,7 @@ public sealed class InferenceTests
 
         await reading.Should().ThrowAsync<OperationCanceledException>();
         stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
-        received.Should().BeLessThan(50, "generation stops at the next token, far short of the limit");
+        received.Should().BeLessThanOrEqualTo(3, "tokens are passed on as they are generated, so none are queued up when the caller cancels");
     }
 
     [Fact]
