@@ -11,6 +11,7 @@ internal sealed class BackendProviderRegistry
     {
         Add(OpenAICompatibleBackendProvider.Compatible);
         Add(OpenAICompatibleBackendProvider.OpenAI);
+        Add(new AnthropicBackendProvider());
         foreach (IChatBackendProvider provider in extra)
         {
             Add(provider);
@@ -24,11 +25,6 @@ internal sealed class BackendProviderRegistry
     internal string Describe()
     {
         var names = _providers.Keys.ToList();
-        if (!names.Contains(BackendProviders.Anthropic, StringComparer.OrdinalIgnoreCase))
-        {
-            names.Add($"{BackendProviders.Anthropic} (not available in this build)");
-        }
-
         if (!names.Contains(BackendProviders.Embedded, StringComparer.OrdinalIgnoreCase))
         {
             names.Add($"{BackendProviders.Embedded} (needs the Pai.SemanticKernel.Llm.Embedded package)");

@@ -6,7 +6,7 @@ namespace Pai.SemanticKernel.Llm;
 /// Creates the <see cref="IChatClient"/> for backends of one <see cref="BackendOptions.Provider"/> value, and probes their health.
 /// </summary>
 /// <remarks>
-/// The core package provides <see cref="BackendProviders.OpenAICompatible"/> and <see cref="BackendProviders.OpenAI"/>;
+/// The core package provides <see cref="BackendProviders.OpenAICompatible"/>, <see cref="BackendProviders.OpenAI"/> and <see cref="BackendProviders.Anthropic"/>;
 /// add-on packages contribute others through <see cref="ModelRouterServices.Providers"/>.
 /// </remarks>
 public interface IChatBackendProvider

@@ -8,10 +8,10 @@ namespace Pai.SemanticKernel.Llm;
 /// </remarks>
 public sealed class BackendOptions
 {
-    /// <summary>Which protocol the backend speaks: <see cref="BackendProviders.OpenAICompatible"/> (the default: vLLM, Ollama, llama.cpp, any OpenAI-compatible server), <see cref="BackendProviders.OpenAI"/>, or a provider from an add-on package.</summary>
+    /// <summary>Which protocol the backend speaks: <see cref="BackendProviders.OpenAICompatible"/> (the default: vLLM, Ollama, llama.cpp, any OpenAI-compatible server), <see cref="BackendProviders.OpenAI"/>, <see cref="BackendProviders.Anthropic"/>, or a provider from an add-on package.</summary>
     public string? Provider { get; set; }
 
-    /// <summary>The API base address, for example <c>http://vllm-7b:8000/v1</c>; requests go to <c>{Endpoint}/chat/completions</c>. Optional for <see cref="BackendProviders.OpenAI"/> (defaults to <c>https://api.openai.com/v1</c>).</summary>
+    /// <summary>The API base address, for example <c>http://vllm-7b:8000/v1</c>; requests go to <c>{Endpoint}/chat/completions</c>. Optional for <see cref="BackendProviders.OpenAI"/> (defaults to <c>https://api.openai.com/v1</c>). For <see cref="BackendProviders.Anthropic"/>, the base address without <c>/v1</c> (requests go to <c>{Endpoint}/v1/messages</c>); optional, defaults to <c>https://api.anthropic.com</c>.</summary>
     public Uri? Endpoint { get; set; }
 
     /// <summary>The model name the server serves, for example <c>Qwen/Qwen2.5-7B-Instruct</c> or <c>qwen2.5:7b</c>.</summary>
@@ -20,7 +20,7 @@ public sealed class BackendOptions
     /// <summary>The API key, sent as a bearer token. Leave empty to send no <c>Authorization</c> header.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The output-token limit applied when a request sets none (<c>max_completion_tokens</c>). <see langword="null"/> leaves it to the server.</summary>
+    /// <summary>The output-token limit applied when a request sets none (<c>max_completion_tokens</c>). <see langword="null"/> leaves it to the server. Required for <see cref="BackendProviders.Anthropic"/> (<c>max_tokens</c>).</summary>
     public int? MaxTokens { get; set; }
 
     /// <summary>The model's context window, in tokens. Informational: reported by <see cref="ModelRouter.GetModelConfig"/>.</summary>

@@ -9,7 +9,7 @@ public static class BackendProviders
     /// <summary>The OpenAI API itself. <see cref="BackendOptions.Endpoint"/> defaults to <c>https://api.openai.com/v1</c>.</summary>
     public const string OpenAI = "openai";
 
-    /// <summary>Anthropic's Messages API.</summary>
+    /// <summary>Anthropic's Messages API, through the official Anthropic SDK. Needs <see cref="BackendOptions.Model"/>, <see cref="BackendOptions.ApiKey"/> and <see cref="BackendOptions.MaxTokens"/>; <see cref="BackendOptions.Endpoint"/> defaults to <c>https://api.anthropic.com</c>.</summary>
     public const string Anthropic = "anthropic";
 
     /// <summary>In-process GGUF inference, from the Pai.SemanticKernel.Llm.Embedded package.</summary>

@@ -13,12 +13,19 @@ namespace Pai.SemanticKernel.Llm;
 /// <item><term><c>PAI_DEFAULT_EFFORT</c></term><description><c>quick</c>, <c>standard</c> (default) or <c>determined</c>.</description></item>
 /// <item><term><c>PAI_FALLBACK_ENDPOINT</c>, <c>PAI_FALLBACK_MODEL</c>, <c>PAI_FALLBACK_API_KEY</c></term><description>an OpenAI-compatible cloud fallback, backend <c>fallback</c>.</description></item>
 /// <item><term><c>OPENAI_API_KEY</c> (with <c>OPENAI_MODEL</c>, default <c>gpt-4o-mini</c>, and <c>OPENAI_BASE_URL</c>)</term><description>OpenAI as a cloud fallback, backend <c>openai</c>.</description></item>
-/// <item><term><c>PAI_CLOUD_FALLBACK=false</c></term><description>ignore <c>OPENAI_API_KEY</c> (and other provider keys) even when set.</description></item>
+/// <item><term><c>ANTHROPIC_API_KEY</c> (with <c>ANTHROPIC_MODEL</c>, default <c>claude-haiku-4-5</c>, and <c>ANTHROPIC_BASE_URL</c>, default <c>https://api.anthropic.com</c>)</term><description>Anthropic as a cloud fallback after OpenAI, backend <c>anthropic</c>, with <c>MaxTokens</c> 4096.</description></item>
+/// <item><term><c>PAI_CLOUD_FALLBACK=false</c></term><description>ignore <c>OPENAI_API_KEY</c> and <c>ANTHROPIC_API_KEY</c> even when set.</description></item>
 /// </list>
 /// </remarks>
 internal static class PaiLlmEnvironment
 {
     internal const string DefaultOpenAIModel = "gpt-4o-mini";
+
+    /// <summary>The Anthropic counterpart of <see cref="DefaultOpenAIModel"/>: the small, fast model (an alias of the latest snapshot).</summary>
+    internal const string DefaultAnthropicModel = "claude-haiku-4-5";
+
+    /// <summary>The <c>max_tokens</c> of the Anthropic fallback, which the Messages API requires on every request.</summary>
+    internal const int DefaultAnthropicMaxTokens = 4096;
 
     internal static PaiLlmOptions Read(Func<string, string?> lookup)
     {
@@ -81,6 +88,18 @@ internal static class PaiLlmEnvironment
                 Endpoint = Endpoint(lookup, errors, OpenAICompatibleBackendProvider.OpenAIEndpoint, "OPENAI_BASE_URL"),
                 Model = Value(lookup, "OPENAI_MODEL") ?? DefaultOpenAIModel,
                 ApiKey = openAIKey,
+            });
+        }
+
+        if (cloudAllowed && Value(lookup, "ANTHROPIC_API_KEY") is { } anthropicKey)
+        {
+            AddFallback(options, "anthropic", new BackendOptions
+            {
+                Provider = BackendProviders.Anthropic,
+                Endpoint = Endpoint(lookup, errors, AnthropicBackendProvider.DefaultEndpoint, "ANTHROPIC_BASE_URL"),
+                Model = Value(lookup, "ANTHROPIC_MODEL") ?? DefaultAnthropicModel,
+                ApiKey = anthropicKey,
+                MaxTokens = DefaultAnthropicMaxTokens,
             });
         }
 

@@ -56,8 +56,9 @@ public sealed class PaiLlmOptions
     /// Reads the configuration from environment variables, as the seed package did: <c>USE_OLLAMA</c> / <c>LLM_PROVIDER</c>,
     /// <c>OLLAMA_ENDPOINT</c>, <c>VLLM_ENDPOINT</c> / <c>LLM_ENDPOINT</c>, <c>VLLM_API_KEY</c> / <c>LLM_API_KEY</c>, plus
     /// <c>PAI_DEFAULT_EFFORT</c>, an OpenAI-compatible cloud fallback (<c>PAI_FALLBACK_ENDPOINT</c>, <c>PAI_FALLBACK_MODEL</c>,
-    /// <c>PAI_FALLBACK_API_KEY</c>) and OpenAI (<c>OPENAI_API_KEY</c>, <c>OPENAI_MODEL</c>, <c>OPENAI_BASE_URL</c>; ignored when
-    /// <c>PAI_CLOUD_FALLBACK=false</c>). With none set: <see cref="PaiPresets.DefaultVllm"/>.
+    /// <c>PAI_FALLBACK_API_KEY</c>), OpenAI (<c>OPENAI_API_KEY</c>, <c>OPENAI_MODEL</c>, <c>OPENAI_BASE_URL</c>) and Anthropic
+    /// (<c>ANTHROPIC_API_KEY</c>, <c>ANTHROPIC_MODEL</c> default <c>claude-haiku-4-5</c>, <c>ANTHROPIC_BASE_URL</c>), in that order;
+    /// the two cloud providers are ignored when <c>PAI_CLOUD_FALLBACK=false</c>. With none set: <see cref="PaiPresets.DefaultVllm"/>.
     /// </summary>
     /// <returns>A new options instance.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A variable has a bad value; the message names it.</exception>

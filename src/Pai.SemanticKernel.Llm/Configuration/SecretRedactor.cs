@@ -40,4 +40,26 @@ internal static class SecretRedactor
 
         return text;
     }
+
+    /// <summary>
+    /// Returns <paramref name="error"/> unless a secret appears in its message or an inner exception's; then a stand-in
+    /// with the redacted message and no inner chain, so that no <c>ToString()</c> of ours can leak what a server echoed.
+    /// </summary>
+    internal static Exception Sanitize(Exception error, IReadOnlyList<string?> secrets)
+    {
+        if (secrets.Count == 0)
+        {
+            return error;
+        }
+
+        for (Exception? current = error; current is not null; current = current.InnerException)
+        {
+            if (Redact(current.Message, secrets) != current.Message)
+            {
+                return new RedactedBackendException(error.GetType().FullName ?? error.GetType().Name, Redact(error.Message, secrets));
+            }
+        }
+
+        return error;
+    }
 }

@@ -54,15 +54,17 @@ public sealed class BackendAttempt
 
     private static string InnermostMessage(Exception error)
     {
-        // The SDK wraps connection failures: the innermost message ("Connection refused (host:port)") says what happened.
-        Exception current = error;
-        while (current.InnerException is { } inner && current is not HttpRequestException { StatusCode: not null })
+        // The SDK wraps connection failures; the HttpRequestException inside says what happened and where
+        // ("Connection refused (host:port)"), which the outer ClientResultException and the inner SocketException do not.
+        for (Exception? current = error; current is not null; current = current.InnerException)
         {
-            current = inner;
+            if (current is HttpRequestException && !string.IsNullOrWhiteSpace(current.Message))
+            {
+                return current.Message;
+            }
         }
 
-        string message = current.Message;
-        return current == error || string.IsNullOrWhiteSpace(message) ? error.Message : message;
+        return error.Message;
     }
 
     private static string FirstLine(string text)

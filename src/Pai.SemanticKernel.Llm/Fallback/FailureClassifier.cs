@@ -67,6 +67,9 @@ internal static class FailureClassifier
             ClientResultException => FailureReason.InvalidResponse,
             AllBackendsFailedException => FailureReason.Other,
             InvalidOperationException => FailureReason.InvalidResponse,
+            // SDKs that wrap transport and parsing failures in types of their own (Anthropic's AnthropicIOException, AnthropicInvalidDataException).
+            { InnerException: HttpRequestException or SocketException or IOException } => FailureReason.Connection,
+            { InnerException: JsonException } => FailureReason.InvalidResponse,
             _ => FailureReason.Other,
         };
         return new FailureInfo(reason, null, null);

@@ -419,7 +419,7 @@ public sealed class FallbackChatClient : IChatClient
         _runtime.Diagnostics.AttemptFailed(attempt, backend, info, failure, failingOver: false);
         _runtime.Diagnostics.Interrupted(backend, info.ReasonName);
         run.End(link, "interrupted", info.ErrorType);
-        return new StreamInterruptedException(backend.Name, backend.Model, info.StatusCode, reason, failure);
+        return new StreamInterruptedException(backend.Name, backend.Model, info.StatusCode, reason, SecretRedactor.Sanitize(failure, _runtime.Secrets));
     }
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate> updates)

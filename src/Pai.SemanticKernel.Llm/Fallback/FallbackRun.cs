@@ -59,7 +59,8 @@ internal sealed class FallbackRun
     /// <summary>Picks the next backend to try: skips cooling ones, and when all of them were cooling, tries the least recently failed.</summary>
     internal bool TryNext(out ChainLink link, out CooldownAdmission admission)
     {
-        if (Remaining == TimeSpan.Zero)
+        // An attempt ended by the deadline's timer counts even if the clock reads a hair before it.
+        if (_deadlineReached || Remaining == TimeSpan.Zero)
         {
             _deadlineReached = true;
             link = default;
@@ -137,7 +138,7 @@ internal sealed class FallbackRun
         else
         {
             failure = FailureClassifier.Classify(exception, backend.Provider);
-            error = exception;
+            error = SecretRedactor.Sanitize(exception, _runtime.Secrets);
         }
 
         (_attempts ??= []).Add(new BackendAttempt(backend.Name, backend.Model, failure.StatusCode, error, duration, failure.ReasonName));
@@ -149,7 +150,7 @@ internal sealed class FallbackRun
             _runtime.Diagnostics.AttemptFailed(attemptActivity, backend, failure, error, failingOver: false);
             _runtime.Diagnostics.Rejected(backend, failure.StatusCode);
             var rejected = new BackendRequestException(backend.Name, backend.Model, failure.StatusCode,
-                SecretRedactor.Redact(OneLine(exception.Message), _runtime.Secrets), exception);
+                SecretRedactor.Redact(OneLine(exception.Message), _runtime.Secrets), error);
             End(link, "rejected", failure.ErrorType);
             throw rejected;
         }

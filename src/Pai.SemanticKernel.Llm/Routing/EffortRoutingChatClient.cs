@@ -93,7 +93,9 @@ public sealed class EffortRoutingChatClient : RoutingChatClient
 
         // Resolve before anything is sent so that a bad effort fails at once, whatever the tier client does.
         _ = ResolveEffort(options);
-        return base.GetResponseAsync(messages, options, cancellationToken);
+
+        // Options are needed to tell the tier client which effort was resolved (SelectClientAsync stamps its clone).
+        return base.GetResponseAsync(messages, options ?? new ChatOptions(), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -101,7 +103,7 @@ public sealed class EffortRoutingChatClient : RoutingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         _ = ResolveEffort(options);
-        return base.GetStreamingResponseAsync(messages, options, cancellationToken);
+        return base.GetStreamingResponseAsync(messages, options ?? new ChatOptions(), cancellationToken);
     }
 
     /// <inheritdoc />
