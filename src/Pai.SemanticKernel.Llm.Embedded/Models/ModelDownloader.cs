@@ -169,8 +169,10 @@ internal static class ModelDownloader
                 IOException => $"the transfer broke off ({ex.Message})",
                 _ => $"{ex.GetType().Name}: {ex.Message}",
             };
+            // The cause is in the message and in the log entry above, not chained: the router reports a chained
+            // HttpRequestException's own message ("Connection refused") instead of this one, which names the file.
             throw new EmbeddedModelException(download.Target,
-                $"Downloading the model from {source} (DownloadUrl) to '{download.Target}' failed: {problem}. Nothing was kept; the next request tries again.", ex);
+                $"Model download failed: {problem}. From {source} (DownloadUrl) to '{download.Target}'; nothing was kept, the next request tries again.");
         }
     }
 
