@@ -108,6 +108,13 @@ internal sealed class EmbeddedChatClient : IChatClient
 
         // The executor ends its loop quietly on cancellation: what it produced is a truncated answer, not a complete one.
         cancellationToken.ThrowIfCancellationRequested();
+        if (executor.GeneratedTokens == 0)
+        {
+            // An end-of-text token first is no answer (often a prompt format the model does not know): fail, so the
+            // router can try the next backend, rather than pass off an empty reply as a success.
+            throw new EmbeddedModelException(model.Path,
+                $"Model '{_metadata.DefaultModelId}' of embedded backend '{_backend}' ended its answer before producing any text; its prompt format may not suit it.");
+        }
 
         yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
         {

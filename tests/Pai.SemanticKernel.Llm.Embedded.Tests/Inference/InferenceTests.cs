@@ -159,4 +159,23 @@ public sealed class InferenceTests
 
         together.Should().OnlyContain(r => r.Text == alone, "each request has its own context on the shared weights");
     }
+
+    [Fact]
+    public async Task A_model_that_ends_its_answer_before_any_text_fails_instead_of_answering_empty()
+    {
+        using ModelRouter router = TestModel.Router();
+        // A large bias on the end-of-text token (id 2 in this vocabulary) makes it the first token generated.
+        var options = new ChatOptions
+        {
+            RawRepresentationFactory = _ => new LLama.Common.InferenceParams
+            {
+                SamplingPipeline = new LLama.Sampling.DefaultSamplingPipeline { LogitBias = new Dictionary<LLama.Native.LLamaToken, float> { [2] = 100f } },
+            },
+        };
+
+        Func<Task> request = () => router.GetResponseAsync(TestModel.Prompt(), options);
+
+        (await request.Should().ThrowAsync<AllBackendsFailedException>())
+            .Which.Message.Should().Contain("ended its answer before producing any text");
+    }
 }
