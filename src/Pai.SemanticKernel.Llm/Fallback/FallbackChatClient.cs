@@ -380,7 +380,7 @@ public sealed class FallbackChatClient : IChatClient
         properties[PaiPropertyNames.Backend] = backend.Name;
         if (effort is { } level)
         {
-            properties[PaiPropertyNames.ServedEffort] = level;
+            properties[PaiPropertyNames.ServedEffort] = EffortParser.Boxed(level);
         }
     }
 
