@@ -15,7 +15,13 @@ if (!rest.Any(a => a is "--filter" or "-f" or "--list" or "--allCategories" or "
     rest = [.. rest, "--filter", "*"];
 }
 
-IConfig config = DefaultConfig.Instance.WithOptions(ConfigOptions.StopOnFirstError);
+// The interleaved benchmarks write their comparison where the report reads it; files of an earlier run are removed first.
+string artifacts = Path.GetFullPath("BenchmarkDotNet.Artifacts");
+string results = Path.Combine(artifacts, "results");
+InterleavedResults.Clear(results);
+Environment.SetEnvironmentVariable(InterleavedResults.DirectoryVariable, results);
+
+IConfig config = DefaultConfig.Instance.WithArtifactsPath(artifacts).WithOptions(ConfigOptions.StopOnFirstError);
 Summary[] summaries = [.. BenchmarkSwitcher.FromAssembly(typeof(RunModeOption).Assembly).Run(rest, config)];
 if (summaries.Length == 0)
 {

@@ -16,7 +16,7 @@ public sealed class ThroughputJobConfig : ManualConfig
     {
         RunMode.Dry => Job.Dry,
         RunMode.Short => Job.ShortRun,
-        _ => Job.Default.WithLaunchCount(1).WithWarmupCount(6).WithIterationCount(20).WithId("Full"),
+        _ => Job.Default.WithLaunchCount(1).WithWarmupCount(6).WithIterationCount(30).WithId("Full"),
     });
 }
 
@@ -32,7 +32,7 @@ public sealed class PerRequestJobConfig : ManualConfig
         {
             RunMode.Dry => Job.Dry,
             RunMode.Short => PerRequest(warmup: 30, iterations: 300).WithId("ShortPerRequest"),
-            _ => PerRequest(warmup: 100, iterations: 1500).WithId("PerRequest"),
+            _ => PerRequest(warmup: 100, iterations: 2000).WithId("PerRequest"),
         });
         AddColumn(StatisticColumn.Median, StatisticColumn.P90, StatisticColumn.P95);
     }
