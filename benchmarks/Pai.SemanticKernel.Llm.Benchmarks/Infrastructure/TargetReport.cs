@@ -43,6 +43,14 @@ internal static class TargetReport
             text.AppendLine(row);
         }
 
+        text.AppendLine().AppendLine("## Where the router's time goes, loopback HTTP (interleaved batches, 1 caller)").AppendLine();
+        text.AppendLine("| layer | time per request (mean) | time per request (median batch) | added to the layer below | total / direct |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (string row in BreakdownRows(interleaved))
+        {
+            text.AppendLine(row);
+        }
+
         text.AppendLine().AppendLine("## Latency distribution, loopback HTTP (separate benchmarks, one request per iteration)").AppendLine();
         text.AppendLine("| measure | client | mean | p50 | p90 | p99 | allocated |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
@@ -128,6 +136,33 @@ internal static class TargetReport
             {
                 yield return NotRun(measure, target);
             }
+        }
+    }
+
+    private static IEnumerable<string> BreakdownRows(Interleaved interleaved)
+    {
+        InterleavedResult? result = interleaved.Get(InterleavedLoopbackBenchmarks.Breakdown);
+        string[] layers = InterleavedLoopbackBenchmarks.BreakdownLayers;
+        string[] names =
+        [
+            "OpenAI SDK client, SDK defaults (direct)",
+            "+ the router's HTTP handler, SDK retries and timeout off (the router's backend client)",
+            "+ FallbackChatClient (watchdog, cooldown, failover bookkeeping, metadata)",
+            "+ ModelRouter (request guard, effort resolution, options copy)",
+        ];
+        SeriesSummary? previous = null;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            if (result is null || !result.Series.TryGetValue(layers[i], out SeriesSummary? s))
+            {
+                yield return $"| {names[i]} | not run | | | |";
+                continue;
+            }
+
+            string added = previous is null ? "" : Time(s.Mean - previous.Mean);
+            string ratio = result.Ratios.TryGetValue(layers[i], out double r) ? Ratio(r) : "";
+            yield return $"| {names[i]} | {Time(s.Mean)} | {Time(s.P50)} | {added} | {ratio} |";
+            previous = s;
         }
     }
 

@@ -20,6 +20,10 @@ public class InterleavedLoopbackBenchmarks
     internal const string Throughput32 = "throughput-32";
     internal const string Latency = "latency";
     internal const string Failover = "failover";
+    internal const string Breakdown = "breakdown";
+
+    /// <summary>The layers of the breakdown scenario, outermost last.</summary>
+    internal static readonly string[] BreakdownLayers = ["direct", "backend-client", "fallback", "router"];
 
     internal const int RequestsPerBatch = 512;
 
@@ -29,12 +33,17 @@ public class InterleavedLoopbackBenchmarks
     private ModelRouter _router = null!;
     private ModelRouter? _refusing;
     private ModelRouter? _cooling;
+    private FallbackChatClient? _fallbackOnly;
     private ChatOptions _directOptions = null!;
     private ChatOptions _routerOptions = null!;
     private long _round;
 
-    /// <summary>What is compared: batches at 1 or 32 callers, single requests (latency and first update), or failover.</summary>
-    [Params(Throughput1, Throughput32, Latency, Failover)]
+    /// <summary>
+    /// What is compared: batches at 1 or 32 callers, single requests (latency and first update), failover, or the
+    /// breakdown (the same batch through each layer of the router: its OpenAI client alone, a fallback chain over it,
+    /// the whole router).
+    /// </summary>
+    [Params(Throughput1, Throughput32, Latency, Failover, Breakdown)]
     public string Scenario { get; set; } = Throughput1;
 
     [GlobalSetup]
@@ -57,13 +66,40 @@ public class InterleavedLoopbackBenchmarks
             });
             _ = _cooling.GetResponseAsync(LoopbackClients.Messages, _routerOptions).GetAwaiter().GetResult();
         }
+
+        if (Scenario == Breakdown)
+        {
+            // A standalone fallback chain over the router's own backend client (default budgets, no request defaults).
+            _fallbackOnly = new FallbackChatClient([new("backend0", BackendClient())]);
+        }
     }
+
+    // The OpenAI SDK client the router built for its backend: its HTTP handler, retries off, no SDK timeout.
+    private IChatClient BackendClient() => _router.Backends["backend0"].Client;
 
     [GlobalCleanup]
     public void Cleanup()
     {
         var series = _samples.ToDictionary(pair => pair.Key, pair => InterleavedResults.Summarize(pair.Value));
         var ratios = new Dictionary<string, double>();
+        if (Scenario == Breakdown)
+        {
+            foreach (string layer in BreakdownLayers)
+            {
+                ratios[layer] = InterleavedResults.RatioOfSums(_samples[layer], _samples["direct"]);
+            }
+
+            // Per request, as the other scenarios' series are per batch.
+            series = series.ToDictionary(pair => pair.Key, pair => pair.Value with
+            {
+                Mean = pair.Value.Mean / BreakdownBatch,
+                P50 = pair.Value.P50 / BreakdownBatch,
+                P90 = pair.Value.P90 / BreakdownBatch,
+                P99 = pair.Value.P99 / BreakdownBatch,
+                Sum = pair.Value.Sum / BreakdownBatch,
+            });
+        }
+
         if (Scenario is Throughput1 or Throughput32)
         {
             // Throughput router / direct: the direct client's total time over the router's, over the same rounds.
@@ -71,6 +107,7 @@ public class InterleavedLoopbackBenchmarks
         }
 
         InterleavedResults.Write(new InterleavedResult(Scenario, series, ratios));
+        _fallbackOnly?.Dispose();
         _refusing?.Dispose();
         _cooling?.Dispose();
         _router.Dispose();
@@ -111,6 +148,23 @@ public class InterleavedLoopbackBenchmarks
 
                 break;
 
+            case Breakdown:
+                (IChatClient Client, ChatOptions Options)[] layers =
+                [
+                    (_direct, _directOptions),
+                    (BackendClient(), _directOptions),
+                    (_fallbackOnly!, _directOptions),
+                    (_router, _routerOptions),
+                ];
+                int start = (int)(_round % layers.Length);
+                for (int i = 0; i < layers.Length; i++)
+                {
+                    int layer = (start + i) % layers.Length;
+                    Record(BreakdownLayers[layer], await BatchAsync(layers[layer].Client, layers[layer].Options, callers: 1, BreakdownBatch).ConfigureAwait(false));
+                }
+
+                break;
+
             case Failover:
                 // Three clients: rotate which one goes first.
                 (IChatClient Client, ChatOptions Options, string Name)[] clients =
@@ -140,13 +194,15 @@ public class InterleavedLoopbackBenchmarks
         samples.Add(nanoseconds);
     }
 
-    private static async Task<double> BatchAsync(IChatClient client, ChatOptions options, int callers)
+    private const int BreakdownBatch = 128;
+
+    private static async Task<double> BatchAsync(IChatClient client, ChatOptions options, int callers, int requests = RequestsPerBatch)
     {
         long started = Stopwatch.GetTimestamp();
         var tasks = new Task[callers];
         for (int i = 0; i < callers; i++)
         {
-            tasks[i] = CallerAsync(client, options, RequestsPerBatch / callers);
+            tasks[i] = CallerAsync(client, options, requests / callers);
         }
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
