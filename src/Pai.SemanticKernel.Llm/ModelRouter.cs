@@ -10,7 +10,8 @@ namespace Pai.SemanticKernel.Llm;
 /// </summary>
 /// <remarks>
 /// <para>The pipeline is <see cref="EffortRoutingChatClient"/> → one <see cref="FallbackChatClient"/> per tier → one OpenAI
-/// SDK client per backend (SDK retries off); requests skip the routing client's options clone and go to their tier directly. Use it directly, as an <see cref="IChatClient"/>, or through dependency
+/// SDK client per backend (SDK retries off); requests are routed as the routing client routes them but go to their tier
+/// directly, without its copy of the options. Use it directly, as an <see cref="IChatClient"/>, or through dependency
 /// injection and Semantic Kernel.</para>
 /// <para>Thread-safe. Dispose it to release its connection pools.</para>
 /// </remarks>
