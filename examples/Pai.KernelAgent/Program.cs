@@ -21,16 +21,22 @@ IConfiguration configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 IConfigurationSection section = configuration.GetSection(PaiLlmOptions.SectionName);
-if (!section.Exists() && !ServerSetup.SeedVariablesSet())
-{
-    // A later version runs an embedded model here; for now a server must be configured.
-    Console.Error.WriteLine(ServerSetup.NothingConfigured);
-    return 2;
-}
 
 (EffortLevel? forcedEffort, string? task) = ParseArguments(args);
 IKernelBuilder builder = Kernel.CreateBuilder();
-ChatClientBuilder pipeline = section.Exists() ? builder.AddPaiEffortRouting(section) : builder.AddPaiEffortRouting();
+builder.Services.AddPaiEmbeddedBackend();
+ChatClientBuilder pipeline;
+if (section.Exists())
+{
+    pipeline = builder.AddPaiEffortRouting(section);
+}
+else
+{
+    // The seed's variables (VLLM_ENDPOINT, USE_OLLAMA, ...), or with no server configured the embedded model.
+    PaiLlmOptions options = Pai.Examples.ExampleModels.FromEnvironment();
+    Console.Error.WriteLine(Pai.Examples.ExampleModels.Describe(options));
+    pipeline = builder.AddPaiEffortRouting(options);
+}
 
 // Middleware inside the tool loop: shows that every round trip of a task goes to the same tier.
 pipeline.Use(async (messages, options, next, cancellationToken) =>
