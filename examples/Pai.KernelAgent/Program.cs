@@ -22,7 +22,7 @@ IConfiguration configuration = new ConfigurationBuilder()
     .Build();
 IConfigurationSection section = configuration.GetSection(PaiLlmOptions.SectionName);
 
-(EffortLevel? forcedEffort, string? task) = ParseArguments(args);
+(EffortLevel? forcedEffort, string? task) = Pai.Examples.ExampleArguments.Parse(args);
 IKernelBuilder builder = Kernel.CreateBuilder();
 builder.Services.AddPaiEmbeddedBackend();
 ChatClientBuilder pipeline;
@@ -119,26 +119,6 @@ static EffortLevel ChooseEffort(string task)
     return lower.Length < 60 ? EffortLevel.Quick : EffortLevel.Standard;
 }
 
-static (EffortLevel? Effort, string? Task) ParseArguments(string[] args)
-{
-    EffortLevel? effort = null;
-    var words = new List<string>();
-    for (int i = 0; i < args.Length; i++)
-    {
-        if (args[i] == "--effort" && i + 1 < args.Length)
-        {
-            string name = args[++i];
-            effort = Enum.GetValues<EffortLevel>().Cast<EffortLevel?>().FirstOrDefault(e => e.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"--effort '{name}' is not an effort level. Allowed values: quick, standard, determined.");
-        }
-        else
-        {
-            words.Add(args[i]);
-        }
-    }
-
-    return (effort, words.Count == 0 ? null : string.Join(' ', words));
-}
 
 /// <summary>Prints each tool call the agent makes.</summary>
 internal sealed class ToolCallPrinter : IAutoFunctionInvocationFilter

@@ -19,25 +19,10 @@ IConfiguration configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 IConfigurationSection section = configuration.GetSection(PaiLlmOptions.SectionName);
-EffortLevel effort = EffortLevel.Standard;
-var words = new List<string>();
-for (int i = 0; i < args.Length; i++)
-{
-    if (args[i] == "--effort" && i + 1 < args.Length)
-    {
-        string name = args[++i];
-        effort = Enum.GetValues<EffortLevel>().Cast<EffortLevel?>().FirstOrDefault(e => e.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"--effort '{name}' is not an effort level. Allowed values: quick, standard, determined.");
-    }
-    else
-    {
-        words.Add(args[i]);
-    }
-}
-
-string question = words.Count > 0
-    ? string.Join(' ', words)
-    : "It is 31 °C in Seville and 68 °F in Boston. Which city is warmer, by how many degrees Celsius, and how many days are left until 2027-01-01?";
+(EffortLevel? chosen, string? prompt) = Pai.Examples.ExampleArguments.Parse(args);
+EffortLevel effort = chosen ?? EffortLevel.Standard;
+string question = prompt
+    ?? "It is 31 °C in Seville and 68 °F in Boston. Which city is warmer, by how many degrees Celsius, and how many days are left until 2027-01-01?";
 
 ModelRouterServices services = new ModelRouterServices().WithEmbedded();
 if (!section.Exists())
