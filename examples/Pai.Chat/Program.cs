@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Pai.Examples;
 using Pai.SemanticKernel.Llm;
 
 // Pai.Chat: ask the router one question from the command line, or show the health of every backend.
-// Configured from the environment (see README: VLLM_ENDPOINT, USE_OLLAMA, OPENAI_API_KEY, ...).
+// Configured from the environment (see README: VLLM_ENDPOINT, USE_OLLAMA, OPENAI_API_KEY, ...); with no server
+// configured it answers with the embedded model, in-process.
 
 var prompt = new Argument<string[]>("prompt") { Description = "The question to ask.", Arity = ArgumentArity.ZeroOrMore };
 var effort = new Option<string?>("--effort", "-e") { Description = "quick, standard or determined (default: the router's)." };
@@ -22,7 +24,9 @@ root.SetAction(async (parse, cancellationToken) =>
     ModelRouter router;
     try
     {
-        router = ModelRouter.FromEnvironment();
+        PaiLlmOptions options = ExampleModels.FromEnvironment();
+        await Console.Error.WriteLineAsync(ExampleModels.Describe(options));
+        router = new ModelRouter(options, new ModelRouterServices().WithEmbedded(new EmbeddedProviderOptions { DownloadProgress = new ConsoleDownloadProgress() }));
     }
     catch (OptionsValidationException ex)
     {
@@ -139,4 +143,18 @@ static async Task<int> PrintHealthAsync(ModelRouter router, CancellationToken ca
     Console.WriteLine();
     Console.WriteLine("tiers: " + string.Join(", ", tiers.Select(t => $"{t.Key} {(t.Value ? "ok" : "DOWN")}")));
     return reports.Any(r => r.IsHealthy) ? 0 : 1;
+}
+
+/// <summary>Draws a model download as a one-line progress bar on standard error.</summary>
+internal sealed class ConsoleDownloadProgress : IProgress<ModelDownloadProgress>
+{
+    public void Report(ModelDownloadProgress value)
+    {
+        int filled = (int)((value.Fraction ?? 0) * 30);
+        Console.Error.Write($"\rDownloading {Path.GetFileName(value.Destination)} [{new string('#', filled)}{new string('.', 30 - filled)}] {value.BytesReceived / 1024} KiB");
+        if (value.IsComplete)
+        {
+            Console.Error.WriteLine();
+        }
+    }
 }

@@ -21,16 +21,22 @@ IConfiguration configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 IConfigurationSection section = configuration.GetSection(PaiLlmOptions.SectionName);
-if (!section.Exists() && !ServerSetup.SeedVariablesSet())
-{
-    // A later version runs an embedded model here; for now a server must be configured.
-    Console.Error.WriteLine(ServerSetup.NothingConfigured);
-    return 2;
-}
 
-(EffortLevel? forcedEffort, string? task) = ParseArguments(args);
+(EffortLevel? forcedEffort, string? task) = Pai.Examples.ExampleArguments.Parse(args);
 IKernelBuilder builder = Kernel.CreateBuilder();
-ChatClientBuilder pipeline = section.Exists() ? builder.AddPaiEffortRouting(section) : builder.AddPaiEffortRouting();
+builder.Services.AddPaiEmbeddedBackend();
+ChatClientBuilder pipeline;
+if (section.Exists())
+{
+    pipeline = builder.AddPaiEffortRouting(section);
+}
+else
+{
+    // The seed's variables (VLLM_ENDPOINT, USE_OLLAMA, ...), or with no server configured the embedded model.
+    PaiLlmOptions options = Pai.Examples.ExampleModels.FromEnvironment();
+    Console.Error.WriteLine(Pai.Examples.ExampleModels.Describe(options));
+    pipeline = builder.AddPaiEffortRouting(options);
+}
 
 // Middleware inside the tool loop: shows that every round trip of a task goes to the same tier.
 pipeline.Use(async (messages, options, next, cancellationToken) =>
@@ -113,26 +119,6 @@ static EffortLevel ChooseEffort(string task)
     return lower.Length < 60 ? EffortLevel.Quick : EffortLevel.Standard;
 }
 
-static (EffortLevel? Effort, string? Task) ParseArguments(string[] args)
-{
-    EffortLevel? effort = null;
-    var words = new List<string>();
-    for (int i = 0; i < args.Length; i++)
-    {
-        if (args[i] == "--effort" && i + 1 < args.Length)
-        {
-            string name = args[++i];
-            effort = Enum.GetValues<EffortLevel>().Cast<EffortLevel?>().FirstOrDefault(e => e.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"--effort '{name}' is not an effort level. Allowed values: quick, standard, determined.");
-        }
-        else
-        {
-            words.Add(args[i]);
-        }
-    }
-
-    return (effort, words.Count == 0 ? null : string.Join(' ', words));
-}
 
 /// <summary>Prints each tool call the agent makes.</summary>
 internal sealed class ToolCallPrinter : IAutoFunctionInvocationFilter

@@ -5,7 +5,8 @@
 //   dotnet run --project examples/Pai.ToolCalling -- --effort quick "your question"
 //
 // Configuration: a Pai:Llm section (appsettings.json next to the binary, or environment variables
-// Pai__Llm__Backends__local__Endpoint=...), else the seed's variables (VLLM_ENDPOINT, USE_OLLAMA, OPENAI_API_KEY, ...).
+// Pai__Llm__Backends__local__Endpoint=...), else the seed's variables (VLLM_ENDPOINT, USE_OLLAMA, OPENAI_API_KEY, ...),
+// else, with no server configured, the embedded model (which answers in text and ignores tools).
 using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.AI;
@@ -18,43 +19,18 @@ IConfiguration configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 IConfigurationSection section = configuration.GetSection(PaiLlmOptions.SectionName);
-string[] seedVariables = ["VLLM_ENDPOINT", "LLM_ENDPOINT", "USE_OLLAMA", "LLM_PROVIDER", "OLLAMA_ENDPOINT", "PAI_FALLBACK_ENDPOINT", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
-if (!section.Exists() && !seedVariables.Any(name => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(name))))
+(EffortLevel? chosen, string? prompt) = Pai.Examples.ExampleArguments.Parse(args);
+EffortLevel effort = chosen ?? EffortLevel.Standard;
+string question = prompt
+    ?? "It is 31 °C in Seville and 68 °F in Boston. Which city is warmer, by how many degrees Celsius, and how many days are left until 2027-01-01?";
+
+ModelRouterServices services = new ModelRouterServices().WithEmbedded();
+if (!section.Exists())
 {
-    // A later version runs an embedded model here; for now a server must be configured.
-    Console.Error.WriteLine("""
-        No LLM server is configured. Point the example at an OpenAI-compatible server, for example:
-          export VLLM_ENDPOINT=http://localhost:8000/v1      (vLLM, Qwen 2.5 7B/32B/72B preset)
-          export USE_OLLAMA=true                              (Ollama at http://localhost:11434/v1)
-        or one model for every tier:
-          export Pai__Llm__Backends__local__Endpoint=http://localhost:11434/v1
-          export Pai__Llm__Backends__local__Model=qwen2.5:7b
-          export Pai__Llm__Tiers__standard__Backends__0=local
-        """);
-    return 2;
+    Console.Error.WriteLine(Pai.Examples.ExampleModels.Describe(Pai.Examples.ExampleModels.FromEnvironment()));
 }
 
-EffortLevel effort = EffortLevel.Standard;
-var words = new List<string>();
-for (int i = 0; i < args.Length; i++)
-{
-    if (args[i] == "--effort" && i + 1 < args.Length)
-    {
-        string name = args[++i];
-        effort = Enum.GetValues<EffortLevel>().Cast<EffortLevel?>().FirstOrDefault(e => e.ToString()!.Equals(name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"--effort '{name}' is not an effort level. Allowed values: quick, standard, determined.");
-    }
-    else
-    {
-        words.Add(args[i]);
-    }
-}
-
-string question = words.Count > 0
-    ? string.Join(' ', words)
-    : "It is 31 °C in Seville and 68 °F in Boston. Which city is warmer, by how many degrees Celsius, and how many days are left until 2027-01-01?";
-
-using ModelRouter router = section.Exists() ? ModelRouter.FromConfiguration(section) : ModelRouter.FromEnvironment();
+using ModelRouter router = section.Exists() ? ModelRouter.FromConfiguration(section, services) : new ModelRouter(Pai.Examples.ExampleModels.FromEnvironment(), services);
 IReadOnlyList<BackendHealthReport> health = await router.CheckBackendsAsync();
 if (!health.Any(r => r.Reachable))
 {

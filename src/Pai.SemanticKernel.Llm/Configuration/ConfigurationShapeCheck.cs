@@ -43,7 +43,8 @@ internal static class ConfigurationShapeCheck
         {
             if (section.Value is { } value && value.Length > 0 && !Converts(value, target))
             {
-                errors.Add($"{path} '{value}' is not a valid {Describe(target)}.");
+                // A value that does not convert is quoted so the user can find it; endpoint credentials are masked first.
+                errors.Add($"{path} '{SecretRedactor.DescribeText(value)}' is not a valid {Describe(target)}.");
             }
             else if (section.Value is null && section.GetChildren().Any())
             {

@@ -1,30 +1,21 @@
+using System.Text.RegularExpressions;
+
 namespace Pai.SemanticKernel.Llm;
 
 /// <summary>Keeps secrets out of messages: API keys, and credentials embedded in endpoint URIs.</summary>
-internal static class SecretRedactor
+internal static partial class SecretRedactor
 {
     internal const string Mask = "***";
 
-    /// <summary>Describes an endpoint without any user-info part (<c>http://user:pass@host</c>).</summary>
-    internal static string Describe(Uri? endpoint)
+    /// <summary>Describes an endpoint without credentials: user info (<c>http://user:pass@host</c>) and query values are masked.</summary>
+    internal static string Describe(Uri? endpoint) => endpoint is null ? "(no endpoint)" : DescribeText(endpoint.OriginalString);
+
+    /// <summary>Masks the credentials an endpoint written as text may carry, even when the text is not a valid URI.</summary>
+    internal static string DescribeText(string endpoint)
     {
-        if (endpoint is null)
-        {
-            return "(no endpoint)";
-        }
-
-        if (!endpoint.IsAbsoluteUri)
-        {
-            return endpoint.OriginalString;
-        }
-
-        if (string.IsNullOrEmpty(endpoint.UserInfo))
-        {
-            return endpoint.OriginalString;
-        }
-
-        var builder = new UriBuilder(endpoint) { UserName = Mask, Password = "" };
-        return builder.Uri.ToString();
+        string text = UserInfo().Replace(endpoint, "//" + Mask + "@");
+        int query = text.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? text : text[..query] + "?" + Mask;
     }
 
     /// <summary>Replaces every occurrence of each secret in <paramref name="text"/>.</summary>
@@ -62,4 +53,7 @@ internal static class SecretRedactor
 
         return error;
     }
+
+    [GeneratedRegex(@"//[^/@\s]*@")]
+    private static partial Regex UserInfo();
 }

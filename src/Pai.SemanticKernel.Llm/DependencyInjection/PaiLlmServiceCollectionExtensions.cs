@@ -60,6 +60,9 @@ public static class PaiLlmServiceCollectionExtensions
     /// <item><description><see cref="ModelRouter"/>: the router built at start-up (health checks, chains,
     /// <see cref="ModelRouter.SetEffort"/>, which applies to every client registered here). It does not follow
     /// configuration reloads; <c>chatClient.GetService&lt;ModelRouter&gt;()</c> returns the router new requests use.</description></item>
+    /// <item><description>a hosted service that, per <see cref="HealthOptions.ValidateModelsOnStart"/>, checks at host start
+    /// that every backend lists its configured model (warning, or stopping the host with a
+    /// <see cref="ModelValidationException"/>).</description></item>
     /// <item><description><see cref="PaiLlmOptions"/> options validated at start-up, and <see cref="IHttpClientFactory"/> with
     /// one named client per backend (<see cref="ModelRouterServices.HttpClientName"/>, <c>Pai.Llm.{backend}</c>) whose primary
     /// handler has the backend's <see cref="BackendOptions.ConnectTimeout"/>. Add handlers after this call with
@@ -135,6 +138,9 @@ public static class PaiLlmServiceCollectionExtensions
             CreateRouterServices(sp),
             backends => ForgetHttpClientSettings(sp, backends)));
         services.AddSingleton(sp => sp.GetRequiredService<ReloadingRouterClient>().StartupRouter);
+
+        // Health:ValidateModelsOnStart (Off by default): compares each backend's model with its /models list at host start.
+        services.AddPaiLlmStartupValidation();
 
         ChatClientBuilder pipeline = services.AddKeyedChatClient(PipelineKey, sp => sp.GetRequiredService<ReloadingRouterClient>());
 

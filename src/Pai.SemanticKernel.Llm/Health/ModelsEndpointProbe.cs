@@ -59,7 +59,8 @@ internal static class ModelsEndpointProbe
         return new Uri(baseText.EndsWith('/') ? baseText + "models" : baseText + "/models");
     }
 
-    private static async Task<IReadOnlyList<string>> ReadModelIdsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads the ids of a model list, <c>{"data":[{"id":...}]}</c>, as both OpenAI and Anthropic answer it.</summary>
+    internal static async Task<IReadOnlyList<string>> ReadModelIdsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         using JsonDocument document = await JsonDocument.ParseAsync(
             await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -81,6 +82,6 @@ internal static class ModelsEndpointProbe
         return ids;
     }
 
-    private static string Preview(IReadOnlyList<string> models) =>
+    internal static string Preview(IReadOnlyList<string> models) =>
         models.Count == 0 ? "(none)" : string.Join(", ", models.Take(5)) + (models.Count > 5 ? ", ..." : "");
 }

@@ -147,6 +147,18 @@ public sealed class ConfigurationTests
         router.GetModelConfig(EffortLevel.Determined).ToString().Should().Contain("API key set");
     }
 
+    [Theory]
+    [InlineData("http://user:sk-SECRET-123@[bad/v1")]
+    [InlineData("http://vllm:8000/v1?api_key=sk-SECRET-123")]
+    public void Endpoint_credentials_never_appear_in_validation_messages(string endpoint)
+    {
+        string json = $$"""{ "Pai": { "Llm": { "Backends": { "a": { "Endpoint": "{{endpoint}}", "Model": "" } }, "Tiers": { "standard": { "Backends": [ "a" ] } } } } }""";
+
+        Action build = () => ModelRouter.FromConfiguration(Section(json)).Dispose();
+
+        build.Should().Throw<OptionsValidationException>().Which.Message.Should().NotContain("sk-SECRET-123").And.Contain("Pai:Llm:Backends:a");
+    }
+
     [Fact]
     public void Environment_unset_means_the_vllm_preset()
     {

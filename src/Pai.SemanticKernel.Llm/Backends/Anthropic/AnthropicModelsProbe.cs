@@ -40,14 +40,14 @@ internal static class AnthropicModelsProbe
                         Reachable: false, ModelListed: null, time.GetElapsedTime(started), $"GET /v1/models answered HTTP {(int)list.StatusCode} {list.ReasonPhrase}.");
                 }
 
-                models = await ReadModelIdsAsync(list, cancellationToken).ConfigureAwait(false);
+                models = await ModelsEndpointProbe.ReadModelIdsAsync(list, cancellationToken).ConfigureAwait(false);
             }
 
             bool? listed = models.Contains(context.Model, StringComparer.Ordinal) ? true : await IsServedAsync(http, context, endpoint, cancellationToken).ConfigureAwait(false);
             string? error = listed switch
             {
                 true => null,
-                false => $"Model '{context.Model}' is not among the {models.Count} model(s) served, nor an alias of one: {Preview(models)}.",
+                false => $"Model '{context.Model}' is not among the {models.Count} model(s) served, nor an alias of one: {ModelsEndpointProbe.Preview(models)}.",
                 null => $"Model '{context.Model}' is not among the {models.Count} model(s) listed, and GET /v1/models/{context.Model} did not say whether it is served.",
             };
             return new BackendHealthReport(context.Name, provider, describedEndpoint, context.Model,
@@ -83,30 +83,4 @@ internal static class AnthropicModelsProbe
         request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
         return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
     }
-
-    private static async Task<IReadOnlyList<string>> ReadModelIdsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        using JsonDocument document = await JsonDocument.ParseAsync(
-            await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
-
-        // {"data":[{"type":"model","id":"claude-...","display_name":...,"created_at":...}],"has_more":...,"first_id":...,"last_id":...}
-        var ids = new List<string>();
-        if (document.RootElement.ValueKind == JsonValueKind.Object &&
-            document.RootElement.TryGetProperty("data", out JsonElement data) &&
-            data.ValueKind == JsonValueKind.Array)
-        {
-            foreach (JsonElement model in data.EnumerateArray())
-            {
-                if (model.ValueKind == JsonValueKind.Object && model.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String)
-                {
-                    ids.Add(id.GetString()!);
-                }
-            }
-        }
-
-        return ids;
-    }
-
-    private static string Preview(IReadOnlyList<string> models) =>
-        models.Count == 0 ? "(none)" : string.Join(", ", models.Take(5)) + (models.Count > 5 ? ", ..." : "");
 }

@@ -58,6 +58,23 @@ public sealed class StartupValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Model_validation_on_start_stops_the_host_when_a_backend_does_not_serve_its_model()
+    {
+        _server.ServeModels("some-other-model");
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(TieredConfiguration.Settings(_server.V1Endpoint));
+        builder.Configuration["Pai:Llm:Health:ValidateModelsOnStart"] = "Fail";
+        builder.Services.AddPaiEffortRouting(builder.Configuration.GetSection("Pai:Llm"));
+        using IHost host = builder.Build();
+
+        Func<Task> start = () => host.StartAsync();
+
+        ModelValidationException error = (await start.Should().ThrowAsync<ModelValidationException>()).Which;
+        error.Message.Should().Contain("small");
+        _server.Requests.Should().OnlyContain(r => r.Path == ScriptedOpenAIServer.ModelsPath, "validation only lists models");
+    }
+
+    [Fact]
     public async Task A_valid_configuration_starts_the_host_and_sends_nothing()
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

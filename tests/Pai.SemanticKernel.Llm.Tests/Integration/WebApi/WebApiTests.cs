@@ -26,6 +26,8 @@ public sealed class WebApiTests : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+
+            web.UseSetting("Telemetry:Exporter", "none");
         });
         _http = _app.CreateClient();
     }
@@ -158,7 +160,22 @@ public sealed class WebApiTests : IAsyncLifetime
         JsonElement body = await response.Content.ReadFromJsonAsync<JsonElement>();
         body.GetProperty("status").GetString().Should().Be("healthy");
         body.GetProperty("tiers").EnumerateObject().Select(p => (p.Name, p.Value.GetBoolean()))
-            .Should().BeEquivalentTo([("quick", true), ("standard", true), ("determined", true), ("fallback", true)]);
+            .Should().BeEquivalentTo([("quick", true), ("standard", true), ("determined", true)]);
+        body.GetProperty("backends").GetProperty("small").GetProperty("modelListed").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Health_is_degraded_when_a_backend_is_down_but_every_tier_can_answer()
+    {
+        _server.ServeModels(Small, Medium, Backup);
+
+        HttpResponseMessage response = await _http.GetAsync("/health");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonElement body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("status").GetString().Should().Be("degraded");
+        body.GetProperty("backends").GetProperty("large").GetProperty("healthy").GetBoolean().Should().BeFalse();
+        body.GetProperty("description").GetString().Should().Contain("large");
     }
 
     [Fact]
