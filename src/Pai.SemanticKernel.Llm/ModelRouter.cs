@@ -10,7 +10,8 @@ namespace Pai.SemanticKernel.Llm;
 /// </summary>
 /// <remarks>
 /// <para>The pipeline is <see cref="EffortRoutingChatClient"/> → one <see cref="FallbackChatClient"/> per tier → one OpenAI
-/// SDK client per backend (SDK retries off). Use it directly, as an <see cref="IChatClient"/>, or through dependency
+/// SDK client per backend (SDK retries off); requests are routed as the routing client routes them but go to their tier
+/// directly, without its copy of the options. Use it directly, as an <see cref="IChatClient"/>, or through dependency
 /// injection and Semantic Kernel.</para>
 /// <para>Thread-safe. Dispose it to release its connection pools.</para>
 /// </remarks>
@@ -114,7 +115,8 @@ public sealed class ModelRouter : IChatClient
     public Task<ChatResponse> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken = default)
     {
         RequestGuard.Request(request, nameof(request));
-        return _router.GetResponseAsync(request.Messages, request.ToChatOptions(), cancellationToken);
+        ChatOptions options = request.ToChatOptions();
+        return TierFor(options).GetResponseAsync(request.Messages, options, cancellationToken);
     }
 
     /// <summary>Sends a request and streams the answer (the seed's <c>stream</c>).</summary>
@@ -127,7 +129,8 @@ public sealed class ModelRouter : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> StreamAsync(CompletionRequest request, CancellationToken cancellationToken = default)
     {
         RequestGuard.Request(request, nameof(request));
-        return _router.GetStreamingResponseAsync(request.Messages, request.ToChatOptions(), cancellationToken);
+        ChatOptions options = request.ToChatOptions();
+        return TierFor(options).GetStreamingResponseAsync(request.Messages, options, cancellationToken);
     }
 
     /// <summary>Sets the effort of requests that do not choose one (the seed's <c>setEffort</c>). Thread-safe.</summary>
@@ -264,14 +267,14 @@ public sealed class ModelRouter : IChatClient
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         RequestGuard.Messages(messages, nameof(messages));
-        return _router.GetResponseAsync(messages, options, cancellationToken);
+        return TierFor(options).GetResponseAsync(messages, options, cancellationToken);
     }
 
     /// <inheritdoc />
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         RequestGuard.Messages(messages, nameof(messages));
-        return _router.GetStreamingResponseAsync(messages, options, cancellationToken);
+        return TierFor(options).GetStreamingResponseAsync(messages, options, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -313,6 +316,17 @@ public sealed class ModelRouter : IChatClient
 
     /// <summary>The background prober, when <c>Health:ProbeInterval</c> is set.</summary>
     internal BackendProber? Prober => _prober;
+
+    /// <summary>
+    /// The tier that serves a request, chosen as <see cref="EffortRoutingChatClient"/> chooses it (a bad effort throws
+    /// <see cref="ArgumentException"/> before any backend is called).
+    /// </summary>
+    /// <remarks>
+    /// Requests go to the tier directly rather than through the routing client: each tier's chain has its effort fixed and
+    /// takes the effort key out of the options itself (<see cref="ChatBackend.PrepareOptions"/>), so the routing client's
+    /// stamped clone of the options would be made only to be cloned again.
+    /// </remarks>
+    private FallbackChatClient TierFor(ChatOptions? options) => _tiers[(int)_router.ResolveEffort(options)];
 
     private FallbackChatClient Tier(EffortLevel effort) => Enum.IsDefined(effort)
         ? _tiers[(int)effort]

@@ -53,7 +53,9 @@ internal sealed class ChatBackend : IDisposable
     /// <summary>
     /// The options this backend receives: the effort key removed (it is the router's, never the server's), the backend's
     /// defaults applied where the request set none, and for configured backends the caller's <c>ModelId</c> dropped (the
-    /// backend's model is what routing chose). Clones only when something changes; never mutates <paramref name="options"/>.
+    /// backend's model is what routing chose). Never mutates <paramref name="options"/>. Backends of a
+    /// <see cref="ModelRouter"/> always get a copy of their own (the caller's instance never reaches them); a standalone
+    /// <see cref="FallbackChatClient"/> clones only when something changes.
     /// </summary>
     internal ChatOptions? PrepareOptions(ChatOptions? options)
     {
@@ -61,14 +63,14 @@ internal sealed class ChatBackend : IDisposable
         float? temperature = Options.Temperature;
         if (options is null)
         {
-            return maxTokens is null && temperature is null ? null : new ChatOptions { MaxOutputTokens = maxTokens, Temperature = temperature };
+            return maxTokens is null && temperature is null && !_ownsModel ? null : new ChatOptions { MaxOutputTokens = maxTokens, Temperature = temperature };
         }
 
         bool hasEffort = options.AdditionalProperties?.ContainsKey(PaiPropertyNames.Effort) == true;
         bool setMaxTokens = options.MaxOutputTokens is null && maxTokens is not null;
         bool setTemperature = options.Temperature is null && temperature is not null;
         bool dropModel = _ownsModel && options.ModelId is not null;
-        if (!hasEffort && !setMaxTokens && !setTemperature && !dropModel)
+        if (!hasEffort && !setMaxTokens && !setTemperature && !dropModel && !_ownsModel)
         {
             return options;
         }

@@ -9,6 +9,9 @@ internal static class EffortParser
 {
     internal const string AllowedValues = "quick, standard, determined";
 
+    // One boxed value per level: stamping an effort into a property bag then allocates nothing.
+    private static readonly object[] BoxedLevels = [EffortLevel.Quick, EffortLevel.Standard, EffortLevel.Determined];
+
     /// <summary>Parses an effort name, case-insensitive. Numbers are not names and are refused.</summary>
     internal static bool TryParseName(string? value, out EffortLevel effort)
     {
@@ -53,6 +56,9 @@ internal static class EffortParser
                     parameterName);
         }
     }
+
+    /// <summary>The effort as an <see cref="object"/> for a property bag, without boxing it anew each time.</summary>
+    internal static object Boxed(EffortLevel effort) => (uint)effort < (uint)BoxedLevels.Length ? BoxedLevels[(int)effort] : effort;
 
     internal static string ToName(EffortLevel effort) => effort switch
     {

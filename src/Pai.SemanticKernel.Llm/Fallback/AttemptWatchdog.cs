@@ -14,15 +14,18 @@ internal enum AttemptTimeout
 /// response), the request's remaining deadline, and, once a stream is flowing, the longest silence between updates.
 /// </summary>
 /// <remarks>
-/// Hand-written rather than Polly's timeout strategy, which bounds one delegate call: a stream's budgets change while it
+/// <para>Hand-written rather than Polly's timeout strategy, which bounds one delegate call: a stream's budgets change while it
 /// is being read (first token, then stalls), and re-arming a timer on every update would cost more than the router's
 /// per-update budget. Instead each update bumps a counter, and the timer, ticking at half the stall timeout, cancels when
-/// two ticks in a row saw no progress, so a stall is detected between 1 and 1.5 times <see cref="BackendOptions.StallTimeout"/>.
+/// two ticks in a row saw no progress, so a stall is detected between 1 and 1.5 times <see cref="BackendOptions.StallTimeout"/>.</para>
+/// <para>The watchdog is itself the attempt's <see cref="CancellationTokenSource"/>, linked to the caller's token by hand as
+/// <see cref="CancellationTokenSource.CreateLinkedTokenSource(CancellationToken)"/> would link it: one object per attempt
+/// rather than a watchdog holding a linked source.</para>
 /// </remarks>
-internal sealed class AttemptWatchdog : IDisposable
+internal sealed class AttemptWatchdog : CancellationTokenSource
 {
-    private readonly CancellationTokenSource _cts;
     private readonly ITimer? _timer;
+    private readonly CancellationTokenRegistration _callerRegistration;
     private readonly TimeSpan _stallTick;
     private readonly bool _deadlineFirst;
     private int _progress;
@@ -33,7 +36,12 @@ internal sealed class AttemptWatchdog : IDisposable
 
     internal AttemptWatchdog(TimeProvider time, CancellationToken callerToken, TimeSpan firstTokenTimeout, TimeSpan stallTimeout, TimeSpan remaining)
     {
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        if (callerToken.CanBeCanceled)
+        {
+            // Runs at once when the caller has already cancelled, as a linked source starts out cancelled.
+            _callerRegistration = callerToken.UnsafeRegister(static state => ((AttemptWatchdog)state!).CancelQuietly(), this);
+        }
+
         _stallTick = stallTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : stallTimeout / 2;
         _deadlineFirst = remaining != Timeout.InfiniteTimeSpan && (firstTokenTimeout == Timeout.InfiniteTimeSpan || remaining <= firstTokenTimeout);
         TimeSpan due = _deadlineFirst ? remaining : firstTokenTimeout;
@@ -42,9 +50,6 @@ internal sealed class AttemptWatchdog : IDisposable
             _timer = time.CreateTimer(static state => ((AttemptWatchdog)state!).OnTick(), this, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
         }
     }
-
-    /// <summary>Cancelled when the caller cancels or a budget runs out.</summary>
-    internal CancellationToken Token => _cts.Token;
 
     /// <summary>The budget that ran out, if one did.</summary>
     internal AttemptTimeout Expired => (AttemptTimeout)_expired;
@@ -90,20 +95,30 @@ internal sealed class AttemptWatchdog : IDisposable
     {
         if (Interlocked.CompareExchange(ref _expired, (int)reason, (int)AttemptTimeout.None) == (int)AttemptTimeout.None)
         {
-            try
-            {
-                _cts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The attempt already ended.
-            }
+            CancelQuietly();
         }
     }
 
-    public void Dispose()
+    private void CancelQuietly()
     {
-        _timer?.Dispose();
-        _cts.Dispose();
+        try
+        {
+            Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _callerRegistration.Dispose();
+            _timer?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

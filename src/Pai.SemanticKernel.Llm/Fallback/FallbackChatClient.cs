@@ -293,7 +293,7 @@ public sealed class FallbackChatClient : IChatClient
                         throw failure as OperationCanceledException ?? new OperationCanceledException("The caller cancelled the request.", failure, cancellationToken);
                     }
 
-                    throw Interrupted(run, link, attempt, failure, watchdog.Expired);
+                    throw Interrupted(ref run, link, attempt, failure, watchdog.Expired);
                 }
             }
             finally
@@ -380,7 +380,7 @@ public sealed class FallbackChatClient : IChatClient
         properties[PaiPropertyNames.Backend] = backend.Name;
         if (effort is { } level)
         {
-            properties[PaiPropertyNames.ServedEffort] = level;
+            properties[PaiPropertyNames.ServedEffort] = EffortParser.Boxed(level);
         }
     }
 
@@ -402,7 +402,7 @@ public sealed class FallbackChatClient : IChatClient
         }
     }
 
-    private StreamInterruptedException Interrupted(FallbackRun run, ChainLink link, Activity? attempt, Exception failure, AttemptTimeout expired)
+    private StreamInterruptedException Interrupted(ref FallbackRun run, ChainLink link, Activity? attempt, Exception failure, AttemptTimeout expired)
     {
         ChatBackend backend = link.Backend;
         FailureInfo info = expired != AttemptTimeout.None

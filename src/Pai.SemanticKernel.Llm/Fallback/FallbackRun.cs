@@ -6,7 +6,11 @@ namespace Pai.SemanticKernel.Llm;
 /// <summary>
 /// The state of one request walking a fallback chain: which backend is next, what failed, how much time is left.
 /// </summary>
-internal sealed class FallbackRun
+/// <remarks>
+/// A struct held in the request's own async state machine, so that a request allocates no separate object for it. Pass
+/// it by <see langword="ref"/>: a copy would not see the attempts recorded after it was taken.
+/// </remarks>
+internal struct FallbackRun
 {
     private readonly ChainLink[] _chain;
     private readonly RouterRuntime _runtime;
@@ -43,10 +47,10 @@ internal sealed class FallbackRun
 
     internal int AttemptCount { get; private set; }
 
-    internal TimeSpan Elapsed => _runtime.Time.GetElapsedTime(_started);
+    internal readonly TimeSpan Elapsed => _runtime.Time.GetElapsedTime(_started);
 
     /// <summary>The time left before the request's deadline, or <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
-    internal TimeSpan Remaining
+    internal readonly TimeSpan Remaining
     {
         get
         {
@@ -179,7 +183,7 @@ internal sealed class FallbackRun
     }
 
     /// <summary>The caller cancelled during an attempt: give up a cooldown trial so that another request can make it.</summary>
-    internal void Abandoned(ChainLink link, CooldownAdmission admission, Activity? attemptActivity)
+    internal readonly void Abandoned(ChainLink link, CooldownAdmission admission, Activity? attemptActivity)
     {
         if (admission == CooldownAdmission.Trial)
         {
@@ -190,14 +194,15 @@ internal sealed class FallbackRun
         End(link, "cancelled", "cancelled");
     }
 
-    internal void End(ChainLink link, string outcome, string? errorType) =>
+    internal readonly void End(ChainLink link, string outcome, string? errorType) =>
         _runtime.Diagnostics.RequestEnded(Activity, Effort, link.Backend?.Name, outcome, Elapsed, errorType, AttemptCount);
 
     /// <summary>The chain is exhausted (or the deadline passed): the exception that says what was tried.</summary>
-    internal AllBackendsFailedException Exhausted()
+    internal readonly AllBackendsFailedException Exhausted()
     {
         IReadOnlyList<BackendAttempt> attempts = _attempts ?? [];
-        IReadOnlyList<string> skipped = _skipped?.Select(i => _chain[i].Backend.Name).ToArray() ?? [];
+        ChainLink[] chain = _chain;
+        IReadOnlyList<string> skipped = _skipped?.Select(i => chain[i].Backend.Name).ToArray() ?? [];
         string? deadlineNote = _deadlineReached
             ? $"The request deadline of {_runtime.RequestTimeout.ToString("c", CultureInfo.InvariantCulture)} (RequestTimeout) ran out."
             : null;
@@ -215,7 +220,7 @@ internal sealed class FallbackRun
         }
     }
 
-    private string DescribeTimeout(ChatBackend backend, AttemptTimeout expired) => expired switch
+    private readonly string DescribeTimeout(ChatBackend backend, AttemptTimeout expired) => expired switch
     {
         AttemptTimeout.FirstToken => $"Backend '{backend.Name}' sent no answer within {backend.Options.FirstTokenTimeout.ToString("c", CultureInfo.InvariantCulture)} (FirstTokenTimeout).",
         AttemptTimeout.Stall => $"Backend '{backend.Name}' stalled: no update for {backend.Options.StallTimeout.ToString("c", CultureInfo.InvariantCulture)} (StallTimeout).",

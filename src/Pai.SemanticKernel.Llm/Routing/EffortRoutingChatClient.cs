@@ -15,7 +15,9 @@ namespace Pai.SemanticKernel.Llm;
 /// which the effort is normalized to an <see cref="EffortLevel"/> (backends built by this library remove it before the
 /// wire).</para>
 /// <para>Built on Microsoft.Extensions.AI's experimental <c>RoutingChatClient</c> (diagnostic MEAI001, suppressed inside
-/// this library; callers need not suppress anything).</para>
+/// this library; callers need not suppress anything). Requests are dispatched to the tier directly rather than through the
+/// base class's generic path, which would cost an extra async layer per request and an extra iterator step per streamed
+/// update.</para>
 /// </remarks>
 public sealed class EffortRoutingChatClient : RoutingChatClient
 {
@@ -92,18 +94,21 @@ public sealed class EffortRoutingChatClient : RoutingChatClient
         ArgumentNullException.ThrowIfNull(messages);
 
         // Resolve before anything is sent so that a bad effort fails at once, whatever the tier client does.
-        _ = ResolveEffort(options);
+        EffortLevel effort = ResolveEffort(options);
 
-        // Options are needed to tell the tier client which effort was resolved (SelectClientAsync stamps its clone).
-        return base.GetResponseAsync(messages, options ?? new ChatOptions(), cancellationToken);
+        // Straight to the tier with one stamped clone: the base class's path would also allocate a RoutingContext and
+        // await the tier in an extra async layer.
+        return _tiers[(int)effort].GetResponseAsync(messages, Stamped(options, effort), cancellationToken);
     }
 
     /// <inheritdoc />
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        _ = ResolveEffort(options);
-        return base.GetStreamingResponseAsync(messages, options ?? new ChatOptions(), cancellationToken);
+        EffortLevel effort = ResolveEffort(options);
+
+        // The tier's own stream, not re-yielded: the base class's iterator would cost every update another MoveNextAsync.
+        return _tiers[(int)effort].GetStreamingResponseAsync(messages, Stamped(options, effort), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -119,6 +124,8 @@ public sealed class EffortRoutingChatClient : RoutingChatClient
     }
 
     /// <inheritdoc />
+    /// <remarks>Requests do not go through this method (they are dispatched directly, see <see cref="GetResponseAsync"/>); it
+    /// answers as they are routed, stamping the resolved effort into the context's options.</remarks>
     protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -126,10 +133,18 @@ public sealed class EffortRoutingChatClient : RoutingChatClient
         if (context.ChatOptions is { } options)
         {
             // context.ChatOptions is the routing clone, never the caller's instance.
-            (options.AdditionalProperties ??= [])[PaiPropertyNames.Effort] = effort;
+            (options.AdditionalProperties ??= [])[PaiPropertyNames.Effort] = EffortParser.Boxed(effort);
         }
 
         return new ValueTask<IChatClient>(_tiers[(int)effort]);
+    }
+
+    // The options the tier receives: a clone of the caller's (never modified) with the effort normalized to an EffortLevel.
+    private static ChatOptions Stamped(ChatOptions? options, EffortLevel effort)
+    {
+        ChatOptions routed = options?.Clone() ?? new ChatOptions();
+        (routed.AdditionalProperties ??= [])[PaiPropertyNames.Effort] = EffortParser.Boxed(effort);
+        return routed;
     }
 
     /// <inheritdoc />

@@ -8,6 +8,25 @@ internal static class RequestGuard
     internal static void Messages(IEnumerable<ChatMessage>? messages, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(messages, parameterName);
+        if (messages is IReadOnlyList<ChatMessage?> list)
+        {
+            // Arrays and lists by index: this runs on every request, and enumerating through the interface allocates.
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] is null)
+                {
+                    throw new ArgumentException($"{parameterName}[{i}] is null: every message must be a ChatMessage.", parameterName);
+                }
+            }
+
+            if (list.Count == 0)
+            {
+                throw new ArgumentException($"{parameterName} is empty: a request needs at least one message.", parameterName);
+            }
+
+            return;
+        }
+
         int index = 0;
         foreach (ChatMessage? message in messages)
         {
