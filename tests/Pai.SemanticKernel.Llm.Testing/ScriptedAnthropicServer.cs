@@ -1,13 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pai.SemanticKernel.Llm.Testing;
 
@@ -48,17 +40,13 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     /// <summary>The Models API route (a single model is <c>/v1/models/{id}</c>).</summary>
     public const string ModelsPath = "/v1/models";
 
-    private readonly WebApplication app;
-    private readonly CancellationTokenSource stopping;
-    private readonly TimeSpan shutdownTimeout;
+    private readonly LoopbackHost host;
     private readonly AnthropicRequestHandlers handlers;
-    private int disposed;
 
-    private ScriptedAnthropicServer(WebApplication app, CancellationTokenSource stopping, TimeSpan shutdownTimeout, AnthropicRequestHandlers handlers, int port)
+    private ScriptedAnthropicServer(LoopbackHost host, AnthropicRequestHandlers handlers)
     {
-        this.app = app;
-        this.stopping = stopping;
-        this.shutdownTimeout = shutdownTimeout;
+        this.host = host;
+        int port = host.Port;
         this.handlers = handlers;
         BaseUri = new Uri($"http://127.0.0.1:{port}/");
     }
@@ -93,44 +81,25 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     /// <returns>The running server; dispose it to stop it.</returns>
     public static async Task<ScriptedAnthropicServer> StartAsync(ScriptedOpenAIServerOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(ScriptedAnthropicServer).Assembly.GetName().Name,
-        });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
-        builder.Logging.ClearProviders();
-        options.ConfigureLogging?.Invoke(builder.Logging);
-
-        var app = builder.Build();
-        var stopping = new CancellationTokenSource();
-        var handlers = new AnthropicRequestHandlers(new RequestLog(), new ReplyBook(), new ModelCatalog(), stopping.Token);
-        app.MapPost(MessagesPath, (RequestDelegate)handlers.MessagesAsync);
-        app.MapGet(ModelsPath, (RequestDelegate)handlers.ModelListAsync);
-        app.MapGet(ModelsPath + "/{id}", (RequestDelegate)handlers.ModelAsync);
-        app.MapFallback((RequestDelegate)handlers.NotFoundAsync);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new ScriptedAnthropicServer(app, stopping, options.ShutdownTimeout, handlers, ReadPort(app));
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            stopping.Dispose();
-            throw;
-        }
+        (LoopbackHost host, AnthropicRequestHandlers handlers) = await LoopbackHost.StartAsync(
+            options,
+            stopping => new AnthropicRequestHandlers(new RequestLog(), new ReplyBook(), new ModelCatalog(), stopping),
+            (app, handlers) =>
+            {
+                app.MapPost(MessagesPath, (RequestDelegate)handlers.MessagesAsync);
+                app.MapGet(ModelsPath, (RequestDelegate)handlers.ModelListAsync);
+                app.MapGet(ModelsPath + "/{id}", (RequestDelegate)handlers.ModelAsync);
+                app.MapFallback((RequestDelegate)handlers.NotFoundAsync);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new ScriptedAnthropicServer(host, handlers);
     }
 
     /// <summary>An <c>http://127.0.0.1:{port}/</c> endpoint where nothing listens, for connection-refused tests.</summary>
     /// <returns>The endpoint.</returns>
     public static Uri RefusedEndpoint()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        return new Uri($"http://127.0.0.1:{port}/");
+        return new Uri($"http://127.0.0.1:{LoopbackHost.RefusedPort()}/");
     }
 
     /// <summary>
@@ -217,36 +186,8 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
 
     /// <summary>Stops the server: waiting replies abort their connections, then Kestrel shuts down.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await stopping.CancelAsync().ConfigureAwait(false);
-        using (var timeout = new CancellationTokenSource(shutdownTimeout))
-        {
-            try
-            {
-                await app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Kestrel aborted the connections that outlived the timeout.
-            }
-        }
-
-        await app.DisposeAsync().ConfigureAwait(false);
-        stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private static bool IsMessages(RecordedRequest request) =>
         string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) && string.Equals(request.Path, MessagesPath, StringComparison.Ordinal);
-
-    private static int ReadPort(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        return new Uri(addresses.Addresses.First()).Port;
-    }
 }

@@ -1,13 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pai.SemanticKernel.Llm.Testing;
 
@@ -33,24 +25,15 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
     /// <summary>The model list route.</summary>
     public const string ModelsPath = "/v1/models";
 
-    private readonly WebApplication app;
-    private readonly CancellationTokenSource stopping;
-    private readonly TimeSpan shutdownTimeout;
+    private readonly LoopbackHost host;
     private readonly RequestLog log;
     private readonly ReplyBook replies;
     private readonly ModelCatalog models;
-    private int disposed;
 
-    private ScriptedOpenAIServer(
-        WebApplication app,
-        CancellationTokenSource stopping,
-        TimeSpan shutdownTimeout,
-        ScriptedRequestHandlers handlers,
-        int port)
+    private ScriptedOpenAIServer(LoopbackHost host, ScriptedRequestHandlers handlers)
     {
-        this.app = app;
-        this.stopping = stopping;
-        this.shutdownTimeout = shutdownTimeout;
+        this.host = host;
+        int port = host.Port;
         log = handlers.Log;
         replies = handlers.Replies;
         models = handlers.Models;
@@ -89,33 +72,17 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
     public static async Task<ScriptedOpenAIServer> StartAsync(
         ScriptedOpenAIServerOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(ScriptedOpenAIServer).Assembly.GetName().Name,
-        });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
-        builder.Logging.ClearProviders();
-        options.ConfigureLogging?.Invoke(builder.Logging);
-
-        var app = builder.Build();
-        var stopping = new CancellationTokenSource();
-        var handlers = new ScriptedRequestHandlers(new RequestLog(), new ReplyBook(), new ModelCatalog(), stopping.Token);
-        app.MapPost(ChatCompletionsPath, (RequestDelegate)handlers.ChatCompletionsAsync);
-        app.MapGet(ModelsPath, (RequestDelegate)handlers.ModelsAsync);
-        app.MapFallback((RequestDelegate)handlers.NotFoundAsync);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new ScriptedOpenAIServer(app, stopping, options.ShutdownTimeout, handlers, ReadPort(app));
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            stopping.Dispose();
-            throw;
-        }
+        (LoopbackHost host, ScriptedRequestHandlers handlers) = await LoopbackHost.StartAsync(
+            options,
+            stopping => new ScriptedRequestHandlers(new RequestLog(), new ReplyBook(), new ModelCatalog(), stopping),
+            (app, handlers) =>
+            {
+                app.MapPost(ChatCompletionsPath, (RequestDelegate)handlers.ChatCompletionsAsync);
+                app.MapGet(ModelsPath, (RequestDelegate)handlers.ModelsAsync);
+                app.MapFallback((RequestDelegate)handlers.NotFoundAsync);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new ScriptedOpenAIServer(host, handlers);
     }
 
     /// <summary>
@@ -125,10 +92,7 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
     /// <returns>The endpoint.</returns>
     public static Uri RefusedEndpoint()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        return new Uri($"http://127.0.0.1:{port}/v1");
+        return new Uri($"http://127.0.0.1:{LoopbackHost.RefusedPort()}/v1");
     }
 
     /// <summary>
@@ -207,33 +171,5 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
     /// connections, then Kestrel shuts down.
     /// </summary>
     /// <returns>A task that completes when the server has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
-        {
-            return;
-        }
-
-        await stopping.CancelAsync().ConfigureAwait(false);
-        using (var timeout = new CancellationTokenSource(shutdownTimeout))
-        {
-            try
-            {
-                await app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Kestrel aborted the connections that outlived the timeout.
-            }
-        }
-
-        await app.DisposeAsync().ConfigureAwait(false);
-        stopping.Dispose();
-    }
-
-    private static int ReadPort(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        return new Uri(addresses.Addresses.First()).Port;
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 }
