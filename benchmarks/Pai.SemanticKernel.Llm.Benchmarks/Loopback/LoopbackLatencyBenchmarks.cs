@@ -14,35 +14,12 @@ namespace Pai.SemanticKernel.Llm.Benchmarks.Loopback;
 [Config(typeof(PerRequestJobConfig))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class LoopbackLatencyBenchmarks
+public class LoopbackLatencyBenchmarks : LoopbackPair
 {
     internal const string ResponseCategory = "response";
     internal const string FirstUpdateCategory = "first-update";
 
-    private StaticOpenAIResponder _responder = null!;
-    private IChatClient _direct = null!;
-    private ModelRouter _router = null!;
-    private ChatOptions _directOptions = null!;
-    private ChatOptions _routerOptions = null!;
     private IAsyncEnumerator<ChatResponseUpdate>? _unfinished;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _responder = StaticOpenAIResponder.StartAsync().GetAwaiter().GetResult();
-        _direct = LoopbackClients.Direct(_responder.V1Endpoint);
-        _router = LoopbackClients.Router([_responder.V1Endpoint]);
-        _directOptions = LoopbackClients.DirectOptions();
-        _routerOptions = LoopbackClients.RouterOptions();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _router.Dispose();
-        _direct.Dispose();
-        _responder.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
 
     [IterationCleanup]
     public void FinishStream()
@@ -56,19 +33,19 @@ public class LoopbackLatencyBenchmarks
 
     [BenchmarkCategory(ResponseCategory)]
     [Benchmark(Baseline = true, Description = "direct")]
-    public Task<ChatResponse> DirectResponse() => _direct.GetResponseAsync(LoopbackClients.Messages, _directOptions);
+    public Task<ChatResponse> DirectResponse() => DirectClient.GetResponseAsync(LoopbackClients.Messages, DirectOptions);
 
     [BenchmarkCategory(ResponseCategory)]
     [Benchmark(Description = "router")]
-    public Task<ChatResponse> RouterResponse() => _router.GetResponseAsync(LoopbackClients.Messages, _routerOptions);
+    public Task<ChatResponse> RouterResponse() => RouterClient.GetResponseAsync(LoopbackClients.Messages, RouterOptions);
 
     [BenchmarkCategory(FirstUpdateCategory)]
     [Benchmark(Baseline = true, Description = "direct")]
-    public Task<string> DirectFirstUpdate() => FirstTextAsync(_direct, _directOptions);
+    public Task<string> DirectFirstUpdate() => FirstTextAsync(DirectClient, DirectOptions);
 
     [BenchmarkCategory(FirstUpdateCategory)]
     [Benchmark(Description = "router")]
-    public Task<string> RouterFirstUpdate() => FirstTextAsync(_router, _routerOptions);
+    public Task<string> RouterFirstUpdate() => FirstTextAsync(RouterClient, RouterOptions);
 
     // The direct stream starts with a role-only chunk that the router holds back; both sides stop at the first text.
     private async Task<string> FirstTextAsync(IChatClient client, ChatOptions options)

@@ -10,44 +10,20 @@ namespace Pai.SemanticKernel.Llm.Benchmarks.Loopback;
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ThroughputJobConfig))]
-public class LoopbackThroughputBenchmarks
+public class LoopbackThroughputBenchmarks : LoopbackPair
 {
     /// <summary>Requests per benchmark invocation, split evenly among the callers.</summary>
     internal const int RequestsPerInvoke = 256;
-
-    private StaticOpenAIResponder _responder = null!;
-    private IChatClient _direct = null!;
-    private ModelRouter _router = null!;
-    private ChatOptions _directOptions = null!;
-    private ChatOptions _routerOptions = null!;
 
     /// <summary>Concurrent callers.</summary>
     [Params(1, 32)]
     public int Callers { get; set; }
 
-    [GlobalSetup]
-    public void Setup()
-    {
-        _responder = StaticOpenAIResponder.StartAsync().GetAwaiter().GetResult();
-        _direct = LoopbackClients.Direct(_responder.V1Endpoint);
-        _router = LoopbackClients.Router([_responder.V1Endpoint]);
-        _directOptions = LoopbackClients.DirectOptions();
-        _routerOptions = LoopbackClients.RouterOptions();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _router.Dispose();
-        _direct.Dispose();
-        _responder.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
-
     [Benchmark(Baseline = true, Description = "direct", OperationsPerInvoke = RequestsPerInvoke)]
-    public Task Direct() => RunAsync(_direct, _directOptions);
+    public Task Direct() => RunAsync(DirectClient, DirectOptions);
 
     [Benchmark(Description = "router", OperationsPerInvoke = RequestsPerInvoke)]
-    public Task Router() => RunAsync(_router, _routerOptions);
+    public Task Router() => RunAsync(RouterClient, RouterOptions);
 
     private Task RunAsync(IChatClient client, ChatOptions options)
     {
