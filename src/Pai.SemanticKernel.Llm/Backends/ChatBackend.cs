@@ -10,6 +10,12 @@ internal sealed class ChatBackend : IDisposable
 {
     private readonly bool _ownsModel;
     private readonly bool _disposeClient;
+    private readonly bool _stripsEffort;
+
+    // What responses served by this backend are stamped with, for no effort and each level (index = level + 1). Copying a
+    // dictionary that has the same comparer takes its entries as they are, without hashing the keys again, which is about
+    // half the cost of adding two keys to a new dictionary on a request's path.
+    private readonly Dictionary<string, object?>[] _stamps;
 
     internal ChatBackend(
         string name,
@@ -27,6 +33,20 @@ internal sealed class ChatBackend : IDisposable
         Cooldown = cooldown;
         _ownsModel = ownsModel;
         _disposeClient = disposeClient;
+
+        // The OpenAI SDK's IChatClient never writes AdditionalProperties into the request body (verified against the
+        // wire by the WireTests), so the effort key can stay and the caller's options go through uncopied. Other
+        // clients, a custom provider's included, may send unknown properties to their server: the key is removed.
+        _stripsEffort = provider is not OpenAICompatibleBackendProvider;
+        _stamps = new Dictionary<string, object?>[Enum.GetValues<EffortLevel>().Length + 1];
+        for (int i = 0; i < _stamps.Length; i++)
+        {
+            _stamps[i] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { [PaiPropertyNames.Backend] = name };
+            if (i > 0)
+            {
+                _stamps[i][PaiPropertyNames.ServedEffort] = EffortParser.Boxed((EffortLevel)(i - 1));
+            }
+        }
         ChatClientMetadata? metadata = client.GetService<ChatClientMetadata>();
         Model = options.Model ?? metadata?.DefaultModelId;
 
@@ -51,11 +71,10 @@ internal sealed class ChatBackend : IDisposable
     internal BackendCooldown Cooldown { get; }
 
     /// <summary>
-    /// The options this backend receives: the effort key removed (it is the router's, never the server's), the backend's
-    /// defaults applied where the request set none, and for configured backends the caller's <c>ModelId</c> dropped (the
-    /// backend's model is what routing chose). Never mutates <paramref name="options"/>. Backends of a
-    /// <see cref="ModelRouter"/> always get a copy of their own (the caller's instance never reaches them); a standalone
-    /// <see cref="FallbackChatClient"/> clones only when something changes.
+    /// The options this backend receives: the backend's defaults applied where the request set none, for configured
+    /// backends the caller's <c>ModelId</c> dropped (the backend's model is what routing chose), and the effort key removed
+    /// (it is the router's, never the server's) unless the client is the OpenAI SDK's, which never sends it. Never mutates
+    /// <paramref name="options"/>: copies it when something changes, else passes it through.
     /// </summary>
     internal ChatOptions? PrepareOptions(ChatOptions? options)
     {
@@ -63,27 +82,24 @@ internal sealed class ChatBackend : IDisposable
         float? temperature = Options.Temperature;
         if (options is null)
         {
-            return maxTokens is null && temperature is null && !_ownsModel ? null : new ChatOptions { MaxOutputTokens = maxTokens, Temperature = temperature };
+            return maxTokens is null && temperature is null ? null : new ChatOptions { MaxOutputTokens = maxTokens, Temperature = temperature };
         }
 
-        bool hasEffort = options.AdditionalProperties?.ContainsKey(PaiPropertyNames.Effort) == true;
+        bool stripEffort = _stripsEffort && options.AdditionalProperties?.ContainsKey(PaiPropertyNames.Effort) == true;
         bool setMaxTokens = options.MaxOutputTokens is null && maxTokens is not null;
         bool setTemperature = options.Temperature is null && temperature is not null;
         bool dropModel = _ownsModel && options.ModelId is not null;
-        if (!hasEffort && !setMaxTokens && !setTemperature && !dropModel && !_ownsModel)
+        if (!stripEffort && !setMaxTokens && !setTemperature && !dropModel)
         {
             return options;
         }
 
         ChatOptions prepared = options.Clone();
-        if (hasEffort)
+
+        // Clone() copied AdditionalProperties into a new dictionary, so this does not touch the caller's.
+        if (prepared.AdditionalProperties?.Remove(PaiPropertyNames.Effort) == true && prepared.AdditionalProperties.Count == 0)
         {
-            // Clone() copied AdditionalProperties into a new dictionary, so this does not touch the caller's.
-            prepared.AdditionalProperties!.Remove(PaiPropertyNames.Effort);
-            if (prepared.AdditionalProperties.Count == 0)
-            {
-                prepared.AdditionalProperties = null;
-            }
+            prepared.AdditionalProperties = null;
         }
 
         if (setMaxTokens)
@@ -102,6 +118,29 @@ internal sealed class ChatBackend : IDisposable
         }
 
         return prepared;
+    }
+
+    /// <summary>
+    /// Stamps an answer served by this backend: <see cref="PaiPropertyNames.Backend"/> and, when known,
+    /// <see cref="PaiPropertyNames.ServedEffort"/>, into <paramref name="properties"/>, or into a new dictionary when there is none.
+    /// </summary>
+    /// <returns>The dictionary to assign back.</returns>
+    internal AdditionalPropertiesDictionary Stamp(AdditionalPropertiesDictionary? properties, EffortLevel? effort)
+    {
+        int stamp = effort is { } level ? (int)level + 1 : 0;
+        if (properties is null && (uint)stamp < (uint)_stamps.Length)
+        {
+            return new AdditionalPropertiesDictionary(_stamps[stamp]);
+        }
+
+        properties ??= [];
+        properties[PaiPropertyNames.Backend] = Name;
+        if (effort is { } served)
+        {
+            properties[PaiPropertyNames.ServedEffort] = EffortParser.Boxed(served);
+        }
+
+        return properties;
     }
 
     public void Dispose()

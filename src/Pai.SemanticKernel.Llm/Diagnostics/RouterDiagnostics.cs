@@ -57,6 +57,9 @@ internal sealed partial class RouterDiagnostics : IDisposable
 
     internal ILogger Logger => _logger;
 
+    /// <summary>Whether <see cref="RequestEnded"/> has a metric to record (spans are checked by the caller).</summary>
+    internal bool RecordsRequests => _requests.Enabled || _requestDuration.Enabled;
+
     internal static Activity? StartRequest(EffortLevel? effort, bool streaming)
     {
         if (!Source.HasListeners())
@@ -205,8 +208,15 @@ internal sealed partial class RouterDiagnostics : IDisposable
         }
     }
 
-    internal void FirstToken(Activity? activity, ChatBackend backend, EffortLevel? effort, TimeSpan elapsed)
+    internal void FirstToken(Activity? activity, ChatBackend backend, EffortLevel? effort, TimeProvider time, long started)
     {
+        if (activity is null && !_timeToFirstToken.Enabled)
+        {
+            // Nobody listening: not even the clock is read.
+            return;
+        }
+
+        TimeSpan elapsed = time.GetElapsedTime(started);
         activity?.SetTag(PaiTelemetry.AttributeNames.TimeToFirstToken, elapsed.TotalSeconds);
         if (_timeToFirstToken.Enabled)
         {

@@ -109,16 +109,16 @@ public sealed class FallbackChatClient : IChatClient
             ChatBackend backend = link.Backend;
             ChatOptions? prepared = backend.PrepareOptions(options);
             Activity? attempt = RouterDiagnostics.StartAttempt(backend, run.AttemptCount, link.ServedEffort ?? run.Effort);
-            long started = time.GetTimestamp();
+            long started = run.AttemptStarted();
             TimeSpan? retryAfter;
-            using (var watchdog = new AttemptWatchdog(time, cancellationToken, backend.Options.FirstTokenTimeout, Timeout.InfiniteTimeSpan, run.Remaining))
+            using (var watchdog = new AttemptWatchdog(time, cancellationToken, backend.Options.FirstTokenTimeout, Timeout.InfiniteTimeSpan, run.AttemptDeadline))
             {
                 try
                 {
                     ChatResponse response = await backend.Client.GetResponseAsync(messages, prepared, watchdog.Token).ConfigureAwait(false);
                     backend.Cooldown.ReportSuccess();
                     EffortLevel? served = link.ServedEffort ?? run.Effort;
-                    Stamp(response.AdditionalProperties ??= [], backend, served);
+                    response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, served);
                     response.ModelId ??= backend.Model;
                     _runtime.Diagnostics.AttemptSucceeded(attempt, backend, response.ModelId, response.Usage, served);
                     run.End(link, "success", null);
@@ -168,8 +168,8 @@ public sealed class FallbackChatClient : IChatClient
             EffortLevel? served = link.ServedEffort ?? run.Effort;
             ChatOptions? prepared = backend.PrepareOptions(options);
             Activity? attempt = RouterDiagnostics.StartAttempt(backend, run.AttemptCount, served);
-            long started = time.GetTimestamp();
-            var watchdog = new AttemptWatchdog(time, cancellationToken, backend.Options.FirstTokenTimeout, backend.Options.StallTimeout, run.Remaining);
+            long started = run.AttemptStarted();
+            var watchdog = new AttemptWatchdog(time, cancellationToken, backend.Options.FirstTokenTimeout, backend.Options.StallTimeout, run.AttemptDeadline);
             IAsyncEnumerator<ChatResponseUpdate>? updates = null;
             Exception? failure = null;
             ChatResponseUpdate? first = null;
@@ -230,10 +230,10 @@ public sealed class FallbackChatClient : IChatClient
                     // Commit: this backend's answer is what the caller gets.
                     watchdog.Flowing();
                     backend.Cooldown.ReportSuccess();
-                    _runtime.Diagnostics.FirstToken(attempt, backend, served, time.GetElapsedTime(started));
+                    _runtime.Diagnostics.FirstToken(attempt, backend, served, time, started);
 
                     ChatResponseUpdate stamped = held is { Count: > 0 } ? held[0] : first!;
-                    Stamp(stamped.AdditionalProperties ??= [], backend, served);
+                    stamped.AdditionalProperties = backend.Stamp(stamped.AdditionalProperties, served);
                     if (held is not null)
                     {
                         foreach (ChatResponseUpdate update in held)
@@ -249,6 +249,8 @@ public sealed class FallbackChatClient : IChatClient
                         yield return first;
 
                         // Phase 2: relay the rest. A failure now cannot fail over: the caller has part of this answer.
+                        // Stalls are timed from here: the time the caller took over the first update is not the backend's.
+                        watchdog.WatchStalls();
                         while (true)
                         {
                             ChatResponseUpdate update;
@@ -373,15 +375,6 @@ public sealed class FallbackChatClient : IChatClient
         }
 
         return usage;
-    }
-
-    private static void Stamp(AdditionalPropertiesDictionary properties, ChatBackend backend, EffortLevel? effort)
-    {
-        properties[PaiPropertyNames.Backend] = backend.Name;
-        if (effort is { } level)
-        {
-            properties[PaiPropertyNames.ServedEffort] = EffortParser.Boxed(level);
-        }
     }
 
     private EffortLevel? EffortOf(ChatOptions? options)

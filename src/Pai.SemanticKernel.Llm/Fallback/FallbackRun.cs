@@ -35,9 +35,7 @@ internal struct FallbackRun
         _runtime = runtime;
         Effort = effort;
         _started = runtime.Time.GetTimestamp();
-        _deadline = runtime.RequestTimeout == Timeout.InfiniteTimeSpan
-            ? long.MaxValue
-            : _started + (long)(runtime.RequestTimeout.TotalSeconds * runtime.Time.TimestampFrequency);
+        _deadline = runtime.RequestTimeoutTimestamps == long.MaxValue ? long.MaxValue : _started + runtime.RequestTimeoutTimestamps;
         Activity = RouterDiagnostics.StartRequest(effort, streaming);
     }
 
@@ -64,11 +62,21 @@ internal struct FallbackRun
         }
     }
 
+    /// <summary>
+    /// The time budget of the attempt about to start: the whole <see cref="RouterRuntime.RequestTimeout"/> for the first
+    /// (the request started an instant ago, so the clock is not read again), else <see cref="Remaining"/>.
+    /// </summary>
+    internal readonly TimeSpan AttemptDeadline => AttemptCount <= 1 ? _runtime.RequestTimeout : Remaining;
+
+    /// <summary>When the attempt about to start started: the request's own start for the first attempt, else now.</summary>
+    internal readonly long AttemptStarted() => AttemptCount <= 1 ? _started : _runtime.Time.GetTimestamp();
+
     /// <summary>Picks the next backend to try: skips cooling ones, and when all of them were cooling, tries the least recently failed.</summary>
     internal bool TryNext(out ChainLink link, out CooldownAdmission admission)
     {
-        // An attempt ended by the deadline's timer counts even if the clock reads a hair before it.
-        if (_deadlineReached || Remaining == TimeSpan.Zero)
+        // An attempt ended by the deadline's timer counts even if the clock reads a hair before it. Before the first
+        // attempt the whole deadline is left.
+        if (_deadlineReached || (AttemptCount > 0 && Remaining == TimeSpan.Zero))
         {
             _deadlineReached = true;
             link = default;
@@ -194,8 +202,14 @@ internal struct FallbackRun
         End(link, "cancelled", "cancelled");
     }
 
-    internal readonly void End(ChainLink link, string outcome, string? errorType) =>
-        _runtime.Diagnostics.RequestEnded(Activity, Effort, link.Backend?.Name, outcome, Elapsed, errorType, AttemptCount);
+    internal readonly void End(ChainLink link, string outcome, string? errorType)
+    {
+        // Nobody listening: not even the clock is read.
+        if (Activity is not null || _runtime.Diagnostics.RecordsRequests)
+        {
+            _runtime.Diagnostics.RequestEnded(Activity, Effort, link.Backend?.Name, outcome, Elapsed, errorType, AttemptCount);
+        }
+    }
 
     /// <summary>The chain is exhausted (or the deadline passed): the exception that says what was tried.</summary>
     internal readonly AllBackendsFailedException Exhausted()

@@ -7,6 +7,11 @@ internal sealed class RouterRuntime(TimeProvider time, TimeSpan requestTimeout, 
 
     internal TimeSpan RequestTimeout { get; } = requestTimeout;
 
+    /// <summary><see cref="RequestTimeout"/> in <see cref="Time"/>'s timestamp units, or <see cref="long.MaxValue"/> for none: worked out once, not per request.</summary>
+    internal long RequestTimeoutTimestamps { get; } = requestTimeout == Timeout.InfiniteTimeSpan
+        ? long.MaxValue
+        : (long)(requestTimeout.TotalSeconds * time.TimestampFrequency);
+
     internal RouterDiagnostics Diagnostics { get; } = diagnostics;
 
     internal IReadOnlyList<string?> Secrets { get; } = secrets;

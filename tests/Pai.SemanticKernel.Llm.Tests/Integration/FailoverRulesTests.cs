@@ -152,6 +152,25 @@ public sealed class FailoverRulesTests : IAsyncLifetime
         outcome.Backend.Should().Be("b");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Budgets_longer_than_a_timer_can_wait_mean_no_limit(bool streaming)
+    {
+        // .NET timers refuse delays over about 49.7 days; the configuration accepts any positive budget.
+        _server.Always(Primary, ScriptedReply.Text("answer from a").WithChunks(3));
+        using ModelRouter router = TwoBackends(_server, b =>
+        {
+            b.FirstTokenTimeout = TimeSpan.FromDays(100);
+            b.StallTimeout = TimeSpan.FromDays(200);
+        });
+
+        Outcome outcome = await RunAsync(router, streaming).WaitAsync(TimeSpan.FromSeconds(30));
+
+        outcome.Error.Should().BeNull();
+        outcome.Text.Should().Be("answer from a");
+    }
+
     [Fact]
     public async Task A_stream_that_stalls_after_content_surfaces_as_interrupted()
     {
