@@ -230,13 +230,16 @@ public sealed class FallbackChatClient : IChatClient
         cancellationToken.ThrowIfCancellationRequested();
 
         TimeProvider time = _runtime.Time;
-        var run = new FallbackRun(_chain, _runtime, EffortOf(options), streaming: true);
+        // Nothing listening for spans or metrics: their calls are skipped, not just made to find nobody there (over
+        // loopback HTTP each cold call costs a few hundred nanoseconds before the first update).
+        bool quiet = _runtime.Diagnostics.IsQuiet;
+        var run = new FallbackRun(_chain, _runtime, EffortOf(options), streaming: true, quiet);
         while (run.TryNext(out ChainLink link, out CooldownAdmission admission))
         {
             ChatBackend backend = link.Backend;
             EffortLevel? served = link.ServedEffort ?? run.Effort;
             ChatOptions? prepared = backend.PrepareOptions(options);
-            Activity? attempt = RouterDiagnostics.StartAttempt(backend, run.AttemptCount, served);
+            Activity? attempt = quiet ? null : RouterDiagnostics.StartAttempt(backend, run.AttemptCount, served);
             long started = run.AttemptStarted();
             var watchdog = new AttemptWatchdog(time, cancellationToken, backend.Options.FirstTokenTimeout, backend.Options.StallTimeout, run.AttemptDeadline);
             IAsyncEnumerator<ChatResponseUpdate>? updates = null;
@@ -299,7 +302,10 @@ public sealed class FallbackChatClient : IChatClient
                     // Commit: this backend's answer is what the caller gets.
                     watchdog.Flowing();
                     backend.Cooldown.ReportSuccess();
-                    _runtime.Diagnostics.FirstToken(attempt, backend, served, time, started);
+                    if (!quiet)
+                    {
+                        _runtime.Diagnostics.FirstToken(attempt, backend, served, time, started);
+                    }
 
                     ChatResponseUpdate stamped = held is { Count: > 0 } ? held[0] : first!;
                     stamped.AdditionalProperties = backend.Stamp(stamped.AdditionalProperties, served);
@@ -353,8 +359,12 @@ public sealed class FallbackChatClient : IChatClient
                     reported = true;
                     if (failure is null)
                     {
-                        _runtime.Diagnostics.AttemptSucceeded(attempt, backend, first?.ModelId ?? held?[0].ModelId, usage, served);
-                        run.End(link, "success", null);
+                        if (!quiet)
+                        {
+                            _runtime.Diagnostics.AttemptSucceeded(attempt, backend, first?.ModelId ?? held?[0].ModelId, usage, served);
+                            run.End(link, "success", null);
+                        }
+
                         yield break;
                     }
 

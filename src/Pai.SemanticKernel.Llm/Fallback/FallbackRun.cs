@@ -29,14 +29,14 @@ internal struct FallbackRun
     // that the last backend's failure (nothing left to fail over to) is not reported as a failover.
     private (ChainLink Link, FailureInfo Failure)? _failingOver;
 
-    internal FallbackRun(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, bool streaming)
+    internal FallbackRun(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, bool streaming, bool quiet = false)
     {
         _chain = chain;
         _runtime = runtime;
         Effort = effort;
         _started = runtime.Time.GetTimestamp();
         _deadline = runtime.RequestTimeoutTimestamps == long.MaxValue ? long.MaxValue : _started + runtime.RequestTimeoutTimestamps;
-        Activity = RouterDiagnostics.StartRequest(effort, streaming);
+        Activity = quiet ? null : RouterDiagnostics.StartRequest(effort, streaming);
     }
 
     /// <summary>
