@@ -57,8 +57,8 @@ internal sealed partial class RouterDiagnostics : IDisposable
 
     internal ILogger Logger => _logger;
 
-    /// <summary>Whether nothing listens for the spans and metrics of a non-streamed request that succeeds at once.</summary>
-    internal bool IsQuiet => !Source.HasListeners() && !_requests.Enabled && !_attempts.Enabled && !_requestDuration.Enabled && !_tokens.Enabled;
+    /// <summary>Whether nothing listens for the spans and metrics of a request that succeeds at once.</summary>
+    internal bool IsQuiet => !Source.HasListeners() && !_requests.Enabled && !_attempts.Enabled && !_requestDuration.Enabled && !_tokens.Enabled && !_timeToFirstToken.Enabled;
 
     /// <summary>Whether <see cref="RequestEnded"/> has a metric to record (spans are checked by the caller).</summary>
     internal bool RecordsRequests => _requests.Enabled || _requestDuration.Enabled;
