@@ -39,9 +39,10 @@ public sealed class LoadTests(ITestOutputHelper output)
             options.Tier(EffortLevel.Standard).Backends.Add(name);
         }
 
-        // Short cooldowns keep the flaky backends in play, so that most of the load really meets their faults.
-        options.Cooldown.Duration = TimeSpan.FromMilliseconds(50);
-        options.Cooldown.MaxDuration = TimeSpan.FromMilliseconds(200);
+        // Short cooldowns keep the flaky backends in play, so that most of the load really meets their faults: a round
+        // can take well under a second, and cooldowns of hundreds of milliseconds hid the flaky backends for most of it.
+        options.Cooldown.Duration = TimeSpan.FromMilliseconds(10);
+        options.Cooldown.MaxDuration = TimeSpan.FromMilliseconds(40);
 
         (int sockets, int threads) baseline = Resources();
         var router = new ModelRouter(options);
