@@ -43,7 +43,7 @@ internal static class EffortParser
     {
         switch (raw)
         {
-            case EffortLevel level when Enum.IsDefined(level):
+            case EffortLevel level when IsLevel(level):
                 return level;
             case string text when TryParseName(text, out EffortLevel parsed):
                 return parsed;
@@ -56,6 +56,9 @@ internal static class EffortParser
                     parameterName);
         }
     }
+
+    /// <summary>Whether <paramref name="effort"/> is a defined level: a range check, as this runs on every request (the levels are 0, 1, 2).</summary>
+    internal static bool IsLevel(EffortLevel effort) => (uint)effort <= (uint)EffortLevel.Determined;
 
     /// <summary>The effort as an <see cref="object"/> for a property bag, without boxing it anew each time.</summary>
     internal static object Boxed(EffortLevel effort) => (uint)effort < (uint)BoxedLevels.Length ? BoxedLevels[(int)effort] : effort;

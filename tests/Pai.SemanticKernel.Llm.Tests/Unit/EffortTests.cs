@@ -7,6 +7,15 @@ namespace Pai.SemanticKernel.Llm.Tests.Unit;
 public sealed class EffortTests
 {
     [Fact]
+    public void The_fast_check_of_a_level_agrees_with_the_enum_whatever_levels_it_has()
+    {
+        for (int value = -2; value < 8; value++)
+        {
+            EffortParser.IsLevel((EffortLevel)value).Should().Be(Enum.IsDefined((EffortLevel)value), $"value {value}");
+        }
+    }
+
+    [Fact]
     public void WithEffort_stores_the_level_under_the_public_key_and_returns_the_same_options()
     {
         var options = new ChatOptions();
