@@ -148,7 +148,7 @@ internal static class TargetReport
             "OpenAI SDK client, SDK defaults (direct)",
             "+ the router's HTTP handler, SDK retries and timeout off (the router's backend client)",
             "+ FallbackChatClient (watchdog, cooldown, failover bookkeeping, metadata)",
-            "+ ModelRouter (request guard, effort resolution, options copy)",
+            "+ ModelRouter (request guard, effort resolution)",
         ];
         SeriesSummary? previous = null;
         for (int i = 0; i < layers.Length; i++)
