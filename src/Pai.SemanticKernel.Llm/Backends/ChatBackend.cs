@@ -120,20 +120,30 @@ internal sealed class ChatBackend : IDisposable
         return prepared;
     }
 
-    /// <summary>
-    /// Stamps an answer served by this backend: <see cref="PaiPropertyNames.Backend"/> and, when known,
-    /// <see cref="PaiPropertyNames.ServedEffort"/>, into <paramref name="properties"/>, or into a new dictionary when there is none.
-    /// </summary>
-    /// <returns>The dictionary to assign back.</returns>
-    internal AdditionalPropertiesDictionary Stamp(AdditionalPropertiesDictionary? properties, EffortLevel? effort)
+    /// <summary>A new dictionary holding this backend's stamp for <paramref name="effort"/>, ready for an answer that has none.</summary>
+    /// <remarks>
+    /// The fallback loop makes it while the backend is working on the request (between sending it and awaiting the
+    /// answer), so that on a single caller's path its cost overlaps the backend's time instead of adding to it.
+    /// </remarks>
+    internal AdditionalPropertiesDictionary NewStamp(EffortLevel? effort)
     {
         int stamp = effort is { } level ? (int)level + 1 : 0;
-        if (properties is null && (uint)stamp < (uint)_stamps.Length)
+        return (uint)stamp < (uint)_stamps.Length ? new AdditionalPropertiesDictionary(_stamps[stamp]) : Stamp([], effort);
+    }
+
+    /// <summary>
+    /// Stamps an answer served by this backend: <see cref="PaiPropertyNames.Backend"/> and, when known,
+    /// <see cref="PaiPropertyNames.ServedEffort"/>, into <paramref name="properties"/>, or, when there is none, the answer
+    /// gets <paramref name="prepared"/> (from <see cref="NewStamp"/>) or a new dictionary.
+    /// </summary>
+    /// <returns>The dictionary to assign back.</returns>
+    internal AdditionalPropertiesDictionary Stamp(AdditionalPropertiesDictionary? properties, EffortLevel? effort, AdditionalPropertiesDictionary? prepared = null)
+    {
+        if (properties is null)
         {
-            return new AdditionalPropertiesDictionary(_stamps[stamp]);
+            return prepared ?? NewStamp(effort);
         }
 
-        properties ??= [];
         properties[PaiPropertyNames.Backend] = Name;
         if (effort is { } served)
         {

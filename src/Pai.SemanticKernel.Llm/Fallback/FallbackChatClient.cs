@@ -123,9 +123,13 @@ public sealed class FallbackChatClient : IChatClient
         {
             try
             {
-                ChatResponse response = await backend.Client.GetResponseAsync(messages, backend.PrepareOptions(options), watchdog.Token).ConfigureAwait(false);
+                Task<ChatResponse> answer = backend.Client.GetResponseAsync(messages, backend.PrepareOptions(options), watchdog.Token);
+
+                // The request is on its way: make the answer's stamp while the backend works on it.
+                AdditionalPropertiesDictionary? stamp = answer.IsCompleted ? null : backend.NewStamp(link.ServedEffort ?? effort);
+                ChatResponse response = await answer.ConfigureAwait(false);
                 backend.Cooldown.ReportSuccess();
-                response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, link.ServedEffort ?? effort);
+                response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, link.ServedEffort ?? effort, stamp);
                 response.ModelId ??= backend.Model;
                 return response;
             }
@@ -170,10 +174,12 @@ public sealed class FallbackChatClient : IChatClient
             {
                 try
                 {
-                    ChatResponse response = await backend.Client.GetResponseAsync(messages, prepared, watchdog.Token).ConfigureAwait(false);
-                    backend.Cooldown.ReportSuccess();
+                    Task<ChatResponse> answer = backend.Client.GetResponseAsync(messages, prepared, watchdog.Token);
                     EffortLevel? served = link.ServedEffort ?? run.Effort;
-                    response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, served);
+                    AdditionalPropertiesDictionary? stamp = answer.IsCompleted ? null : backend.NewStamp(served);
+                    ChatResponse response = await answer.ConfigureAwait(false);
+                    backend.Cooldown.ReportSuccess();
+                    response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, served, stamp);
                     response.ModelId ??= backend.Model;
                     _runtime.Diagnostics.AttemptSucceeded(attempt, backend, response.ModelId, response.Usage, served);
                     run.End(link, "success", null);
@@ -246,6 +252,7 @@ public sealed class FallbackChatClient : IChatClient
             Exception? failure = null;
             ChatResponseUpdate? first = null;
             List<ChatResponseUpdate>? held = null;
+            AdditionalPropertiesDictionary? stamp = null;
             bool finished = false;
             bool reported = false;
             TimeSpan? retryAfter = null;
@@ -255,7 +262,11 @@ public sealed class FallbackChatClient : IChatClient
                 try
                 {
                     updates = backend.Client.GetStreamingResponseAsync(messages, prepared, watchdog.Token).GetAsyncEnumerator(watchdog.Token);
-                    while (await updates.MoveNextAsync().ConfigureAwait(false))
+                    ValueTask<bool> next = updates.MoveNextAsync();
+
+                    // The request is on its way: make the first update's stamp while the backend works on it.
+                    stamp = next.IsCompleted ? null : backend.NewStamp(served);
+                    while (await next.ConfigureAwait(false))
                     {
                         ChatResponseUpdate update = updates.Current;
                         finished |= update.FinishReason is not null;
@@ -266,6 +277,7 @@ public sealed class FallbackChatClient : IChatClient
                         }
 
                         (held ??= []).Add(update);
+                        next = updates.MoveNextAsync();
                     }
 
                     if (first is null && !finished)
@@ -308,7 +320,7 @@ public sealed class FallbackChatClient : IChatClient
                     }
 
                     ChatResponseUpdate stamped = held is { Count: > 0 } ? held[0] : first!;
-                    stamped.AdditionalProperties = backend.Stamp(stamped.AdditionalProperties, served);
+                    stamped.AdditionalProperties = backend.Stamp(stamped.AdditionalProperties, served, stamp);
                     if (held is not null)
                     {
                         foreach (ChatResponseUpdate update in held)
