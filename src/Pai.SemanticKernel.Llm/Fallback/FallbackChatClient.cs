@@ -145,12 +145,12 @@ public sealed class FallbackChatClient : IChatClient
     // The general loop: every backend of the chain in turn, with spans, metrics, cooldown trials and Retry-After.
     private async Task<ChatResponse> FallBackAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, FirstAttemptFailure? firstAttempt, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-
         TimeProvider time = _runtime.Time;
         FallbackRun run;
         if (firstAttempt is { } first)
         {
+            // A caller's cancellation during that attempt surfaces from here as it would from the loop: the attempt's own
+            // exception (or one wrapping it), after the attempt is recorded as abandoned.
             run = FallbackRun.AfterFirstAttempt(_chain, _runtime, first.Effort, first.Started);
             TimeSpan? retryFirstAfter = AfterFailure(ref run, _chain[0], CooldownAdmission.Available, first.Error, first.Expired, first.Duration, null, cancellationToken);
             if (retryFirstAfter is { } wait)
@@ -160,6 +160,7 @@ public sealed class FallbackChatClient : IChatClient
         }
         else
         {
+            cancellationToken.ThrowIfCancellationRequested();
             run = new FallbackRun(_chain, _runtime, EffortOf(options), streaming: false);
         }
 

@@ -62,6 +62,29 @@ public sealed class FallbackChainTests
     }
 
     [Fact]
+    public async Task A_failure_caused_by_the_callers_cancellation_surfaces_as_cancellation_carrying_it()
+    {
+        using var cts = new CancellationTokenSource();
+        var broken = new IOException("The connection was closed while the request was cancelled.");
+        var first = new FakeChatClient("first")
+        {
+            Respond = async token =>
+            {
+                await cts.CancelAsync();
+                throw broken;
+            },
+        };
+        var second = new FakeChatClient("second");
+
+        Func<Task> call = () => Chains.Of(first, second).GetResponseAsync(Chains.Hello(), cancellationToken: cts.Token);
+
+        OperationCanceledException error = (await call.Should().ThrowAsync<OperationCanceledException>()).Which;
+        error.InnerException.Should().BeSameAs(broken);
+        error.CancellationToken.Should().Be(cts.Token);
+        second.Calls.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Exhaustion_lists_every_attempt_in_order()
     {
         var first = FakeChatClient.Failing("first", new HttpRequestException("Connection refused (127.0.0.1:1)", new SocketException((int)SocketError.ConnectionRefused)));
