@@ -8,26 +8,6 @@ internal static class RequestGuard
     internal static void Messages(IEnumerable<ChatMessage>? messages, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(messages, parameterName);
-
-        // Arrays first: testing for an array type is cheaper than for a generic interface, on every request.
-        if (messages is ChatMessage?[] array)
-        {
-            for (int i = 0; i < array.Length; i++)
-            {
-                if (array[i] is null)
-                {
-                    throw new ArgumentException($"{parameterName}[{i}] is null: every message must be a ChatMessage.", parameterName);
-                }
-            }
-
-            if (array.Length == 0)
-            {
-                throw new ArgumentException($"{parameterName} is empty: a request needs at least one message.", parameterName);
-            }
-
-            return;
-        }
-
         if (messages is IReadOnlyList<ChatMessage?> list)
         {
             // Arrays and lists by index: this runs on every request, and enumerating through the interface allocates.
