@@ -13,8 +13,7 @@ internal sealed class ChatBackend : IDisposable
     private readonly bool _stripsEffort;
 
     // What responses served by this backend are stamped with, for no effort and each level (index = level + 1). Copying a
-    // dictionary that has the same comparer takes its entries as they are, without hashing the keys again, which is about
-    // half the cost of adding two keys to a new dictionary on a request's path.
+    // dictionary that has the same comparer takes its entries as they are, without hashing the keys again.
     private readonly Dictionary<string, object?>[] _stamps;
 
     internal ChatBackend(
@@ -47,6 +46,7 @@ internal sealed class ChatBackend : IDisposable
                 _stamps[i][PaiPropertyNames.ServedEffort] = EffortParser.Boxed((EffortLevel)(i - 1));
             }
         }
+
         ChatClientMetadata? metadata = client.GetService<ChatClientMetadata>();
         Model = options.Model ?? metadata?.DefaultModelId;
 

@@ -34,6 +34,29 @@ public sealed class WireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_effort_key_stays_off_the_wire_when_the_callers_options_go_to_the_OpenAI_client_uncopied()
+    {
+        // The request sets what the backend has defaults for (Temperature is 0.7 unless configured) and no model: nothing
+        // to change, so the caller's own options reach the OpenAI SDK's client, effort key included; it must not send it.
+        var options = new PaiLlmOptions();
+        options.Backends["local"] = new BackendOptions { Endpoint = _server.V1Endpoint, Model = "local-model" };
+        options.Tier(EffortLevel.Standard).Backends.Add("local");
+        using var router = new ModelRouter(options);
+        ChatOptions request = new ChatOptions { MaxOutputTokens = 64, Temperature = 0.2f }.WithEffort(EffortLevel.Standard);
+
+        router.Backends["local"].PrepareOptions(request).Should().BeSameAs(request, "this test is about the uncopied path");
+        ChatResponse response = await router.GetResponseAsync(Hello(), request);
+        (List<ChatResponseUpdate> updates, Exception? error) = await StreamAsync(router, request);
+
+        error.Should().BeNull();
+        response.AdditionalProperties![PaiPropertyNames.Backend].Should().Be("local");
+        updates[0].AdditionalProperties![PaiPropertyNames.ServedEffort].Should().Be(EffortLevel.Standard);
+        request.AdditionalProperties.Should().ContainKey(PaiPropertyNames.Effort).And.HaveCount(1, "the caller's options are never modified");
+        _server.Requests.Where(r => r.IsChatCompletion).Should().HaveCount(2);
+        _server.Requests.Should().OnlyContain(r => !r.Body.Contains("effort", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task SetEffort_routes_requests_without_their_own_effort()
     {
         using var router = new ModelRouter(PaiPresets.Vllm(_server.V1Endpoint));
