@@ -336,7 +336,7 @@ public sealed class ModelRouter : IChatClient
     {
         var context = new BackendContext(backend.Name, backend.Options, _services);
         TimeSpan timeout = _options.Health.ProbeTimeout;
-        using var probeTimeout = new CancellationTokenSource(timeout, _services.TimeProvider);
+        using var probeTimeout = new CancellationTokenSource(TimerDelays.AtMostATimersWait(timeout), _services.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, probeTimeout.Token);
         long started = _services.TimeProvider.GetTimestamp();
         try

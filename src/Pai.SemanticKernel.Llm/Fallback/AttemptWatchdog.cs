@@ -27,9 +27,6 @@ internal enum AttemptTimeout
 /// </remarks>
 internal sealed class AttemptWatchdog : CancellationTokenSource
 {
-    // Timers and CancellationTokenSource refuse delays above this (Timer.MaxSupportedTimeout, about 49.7 days).
-    private const double MaxDelayMilliseconds = uint.MaxValue - 1;
-
     private readonly TimeProvider _time;
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenRegistration _callerRegistration;
@@ -47,7 +44,7 @@ internal sealed class AttemptWatchdog : CancellationTokenSource
         _time = time;
         _callerToken = callerToken;
         _deadlineFirst = DeadlineFirst(firstTokenTimeout, remaining);
-        _stallTick = stallTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : NoLongerThanATimerWaits(stallTimeout / 2);
+        _stallTick = stallTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : TimerDelays.AtMostATimersWait(stallTimeout / 2);
         if (callerToken.CanBeCanceled)
         {
             // Runs at once when the caller has already cancelled, as a linked source starts out cancelled.
@@ -96,12 +93,8 @@ internal sealed class AttemptWatchdog : CancellationTokenSource
     private static TimeSpan FirstBudget(TimeSpan firstTokenTimeout, TimeSpan remaining)
     {
         TimeSpan due = DeadlineFirst(firstTokenTimeout, remaining) ? remaining : firstTokenTimeout;
-        return due == Timeout.InfiniteTimeSpan ? due : NoLongerThanATimerWaits(due < TimeSpan.Zero ? TimeSpan.Zero : due);
+        return TimerDelays.AtMostATimersWait(due);
     }
-
-    // Timers refuse longer delays; a budget that long is no budget at all.
-    private static TimeSpan NoLongerThanATimerWaits(TimeSpan delay) =>
-        delay.TotalMilliseconds > MaxDelayMilliseconds ? Timeout.InfiniteTimeSpan : delay;
 
     private void OnStallTick()
     {

@@ -94,7 +94,7 @@ internal sealed class BackendProber : IDisposable
             {
                 try
                 {
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimerDelays.AtMostATimersWait(wait), _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

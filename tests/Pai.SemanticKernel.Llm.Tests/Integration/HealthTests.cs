@@ -55,6 +55,20 @@ public sealed class HealthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_probe_timeout_longer_than_a_timer_can_wait_means_no_limit()
+    {
+        // .NET timers refuse delays over about 49.7 days; the configuration accepts any positive timeout.
+        _server.ServeModels("Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-32B-Instruct", "Qwen/Qwen2.5-72B-Instruct");
+        PaiLlmOptions options = PaiPresets.Vllm(_server.V1Endpoint);
+        options.Health.ProbeTimeout = TimeSpan.FromDays(100);
+        using var router = new ModelRouter(options);
+
+        IReadOnlyList<BackendHealthReport> reports = await router.CheckBackendsAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        reports.Should().HaveCount(3).And.OnlyContain(r => r.Reachable && r.ModelListed == true);
+    }
+
+    [Fact]
     public async Task A_probe_that_gets_no_answer_gives_up_after_the_probe_timeout()
     {
         _server.SetModelsReply(ScriptedReply.Hang());
