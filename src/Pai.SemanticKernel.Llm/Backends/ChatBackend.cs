@@ -120,6 +120,20 @@ internal sealed class ChatBackend : IDisposable
         return prepared;
     }
 
+    /// <summary>
+    /// A whole answer from this backend: the backend is up (its cooldown hears of it), the answer is stamped (see
+    /// <see cref="Stamp"/>, with <paramref name="prepared"/> from <see cref="NewStamp"/>) and names the model when the
+    /// server did not.
+    /// </summary>
+    /// <returns><paramref name="response"/>.</returns>
+    internal ChatResponse Answered(ChatResponse response, EffortLevel? effort, AdditionalPropertiesDictionary? prepared)
+    {
+        Cooldown.ReportSuccess();
+        response.AdditionalProperties = Stamp(response.AdditionalProperties, effort, prepared);
+        response.ModelId ??= Model;
+        return response;
+    }
+
     /// <summary>A new dictionary holding this backend's stamp for <paramref name="effort"/>, ready for an answer that has none.</summary>
     /// <remarks>
     /// The fallback loop makes it while the backend is working on the request (between sending it and awaiting the

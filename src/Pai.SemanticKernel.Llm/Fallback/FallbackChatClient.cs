@@ -117,6 +117,7 @@ public sealed class FallbackChatClient : IChatClient
 
         ChatBackend backend = link.Backend;
         EffortLevel? effort = EffortOf(options);
+        EffortLevel? served = link.ServedEffort ?? effort;
         long started = _runtime.Time.GetTimestamp();
         FirstAttemptFailure failed;
         using (var watchdog = new AttemptWatchdog(_runtime.Time, cancellationToken, backend.Options.FirstTokenTimeout, Timeout.InfiniteTimeSpan, _runtime.RequestTimeout))
@@ -126,12 +127,8 @@ public sealed class FallbackChatClient : IChatClient
                 Task<ChatResponse> answer = backend.Client.GetResponseAsync(messages, backend.PrepareOptions(options), watchdog.Token);
 
                 // The request is on its way: make the answer's stamp while the backend works on it.
-                AdditionalPropertiesDictionary? stamp = answer.IsCompleted ? null : backend.NewStamp(link.ServedEffort ?? effort);
-                ChatResponse response = await answer.ConfigureAwait(false);
-                backend.Cooldown.ReportSuccess();
-                response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, link.ServedEffort ?? effort, stamp);
-                response.ModelId ??= backend.Model;
-                return response;
+                AdditionalPropertiesDictionary? stamp = answer.IsCompleted ? null : backend.NewStamp(served);
+                return backend.Answered(await answer.ConfigureAwait(false), served, stamp);
             }
             catch (Exception ex)
             {
@@ -178,10 +175,7 @@ public sealed class FallbackChatClient : IChatClient
                     Task<ChatResponse> answer = backend.Client.GetResponseAsync(messages, prepared, watchdog.Token);
                     EffortLevel? served = link.ServedEffort ?? run.Effort;
                     AdditionalPropertiesDictionary? stamp = answer.IsCompleted ? null : backend.NewStamp(served);
-                    ChatResponse response = await answer.ConfigureAwait(false);
-                    backend.Cooldown.ReportSuccess();
-                    response.AdditionalProperties = backend.Stamp(response.AdditionalProperties, served, stamp);
-                    response.ModelId ??= backend.Model;
+                    ChatResponse response = backend.Answered(await answer.ConfigureAwait(false), served, stamp);
                     _runtime.Diagnostics.AttemptSucceeded(attempt, backend, response.ModelId, response.Usage, served);
                     run.End(link, "success", null);
                     return response;
