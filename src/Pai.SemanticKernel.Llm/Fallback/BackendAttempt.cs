@@ -40,9 +40,11 @@ public sealed class BackendAttempt
 
     internal static string Describe(BackendAttempt attempt)
     {
-        string detail = FirstLine(attempt.Error is BackendException or TimeoutException
-            ? attempt.Error.Message
-            : InnermostMessage(attempt.Error));
+        string detail = attempt.StatusCode is { } code && Redirects.IsRedirect(code)
+            ? Redirects.Describe(Redirects.LocationOf(attempt.Error))
+            : FirstLine(attempt.Error is BackendException or TimeoutException
+                ? attempt.Error.Message
+                : InnermostMessage(attempt.Error));
         return attempt.StatusCode is { } status
             ? $"HTTP {status.ToString(CultureInfo.InvariantCulture)} ({attempt.Reason}): {detail}"
             : $"{attempt.Reason}: {detail}";

@@ -31,7 +31,7 @@ internal static class ModelsEndpointProbe
             if (!response.IsSuccessStatusCode)
             {
                 return new BackendHealthReport(context.Name, BackendProviders.Normalize(context.Options.Provider), describedEndpoint, context.Model,
-                    Reachable: false, ModelListed: null, latency, $"GET /models answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
+                    Reachable: false, ModelListed: null, latency, $"GET /models answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}{RedirectHint(response)}.");
             }
 
             IReadOnlyList<string> models = await ReadModelIdsAsync(response, cancellationToken).ConfigureAwait(false);
@@ -52,6 +52,10 @@ internal static class ModelsEndpointProbe
                 Reachable: false, ModelListed: null, latency, SecretRedactor.Redact(error, [context.Options.ApiKey]));
         }
     }
+
+    private static string RedirectHint(HttpResponseMessage response) => Redirects.IsRedirect((int)response.StatusCode)
+        ? ": " + Redirects.Describe(response.Headers.Location?.OriginalString)
+        : "";
 
     internal static Uri ModelsUri(Uri endpoint)
     {

@@ -202,6 +202,43 @@ public sealed class FailoverRulesTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(301, false)]
+    [InlineData(307, false)]
+    [InlineData(307, true)]
+    [InlineData(308, true)]
+    public async Task A_redirect_is_not_followed_and_fails_over(int status, bool streaming)
+    {
+        _server.Always(Primary, ScriptedReply.Status(status).WithHeader("Location", _server.V1Endpoint + "/elsewhere/chat/completions"));
+        using ModelRouter router = TwoBackends(_server);
+
+        Outcome outcome = await RunAsync(router, streaming);
+
+        outcome.Error.Should().BeNull();
+        outcome.Backend.Should().Be("b");
+        _server.CountRequests(Primary).Should().Be(1);
+        _server.Requests.Should().NotContain(request => request.Path.Contains("elsewhere"), "the redirect is not followed");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_redirect_failure_says_where_the_endpoint_points_without_its_credentials(bool streaming)
+    {
+        string target = "https://user:hunter22@llm.example.com/v1/chat/completions?api-key=hunter22";
+        _server.Always(Primary, ScriptedReply.Status(308).WithHeader("Location", target));
+        _server.Always(Secondary, ScriptedReply.Status(302));
+        using ModelRouter router = TwoBackends(_server);
+
+        Outcome outcome = await RunAsync(router, streaming);
+
+        AllBackendsFailedException error = outcome.Error.Should().BeOfType<AllBackendsFailedException>().Which;
+        error.Message.Should()
+            .Contain("1. a (model-a): HTTP 308 (http_status): the endpoint redirects to https://***@llm.example.com/v1/chat/completions?***, and redirects are not followed")
+            .And.Contain("2. b (model-b): HTTP 302 (http_status): the endpoint answered with a redirect, and redirects are not followed")
+            .And.NotContain("hunter22");
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Caller_cancellation_surfaces_and_never_fails_over(bool streaming)

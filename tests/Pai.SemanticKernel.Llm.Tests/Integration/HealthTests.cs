@@ -55,6 +55,21 @@ public sealed class HealthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_redirected_probe_is_not_followed_and_reports_where_the_endpoint_points()
+    {
+        // Behind a proxy that moved the API, GET /models would answer 200 once redirected while every chat request fails.
+        _server.ServeModels("Qwen/Qwen2.5-7B-Instruct");
+        _server.SetModelsReply(ScriptedReply.Status(301).WithHeader("Location", _server.V1Endpoint + "/moved/models"));
+        using var router = new ModelRouter(PaiPresets.Vllm(_server.V1Endpoint));
+
+        IReadOnlyList<BackendHealthReport> reports = await router.CheckBackendsAsync();
+
+        reports.Should().OnlyContain(r => !r.Reachable && r.Error!.StartsWith(
+            $"GET /models answered HTTP 301 Moved Permanently: the endpoint redirects to {_server.V1Endpoint}/moved/models, and redirects are not followed"));
+        _server.Requests.Should().OnlyContain(r => r.Path == ScriptedOpenAIServer.ModelsPath);
+    }
+
+    [Fact]
     public async Task A_probe_timeout_longer_than_a_timer_can_wait_means_no_limit()
     {
         // .NET timers refuse delays over about 49.7 days; the configuration accepts any positive timeout.
