@@ -47,9 +47,10 @@ internal sealed class OpenAICompatibleBackendProvider(string name) : IChatBacken
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = EndpointOf(context.Options),
-            // The router decides what happens after a failure; with the SDK's default policy a refused
-            // connection costs four tries (and 429/5xx sleep on Retry-After) before any failover.
-            RetryPolicy = NoRetryPolicy.Instance,
+            // Nothing in the retry slot: each attempt is sent once and the router decides what follows a failure;
+            // with the SDK's default policy a refused connection costs four tries (and 429/5xx sleep on Retry-After)
+            // before any failover.
+            RetryPolicy = PassThroughPolicy.Instance,
             // The router's per-attempt watchdog enforces FirstTokenTimeout, StallTimeout and RequestTimeout.
             NetworkTimeout = Timeout.InfiniteTimeSpan,
             Transport = new HttpClientPipelineTransport(context.GetHttpClient()),
@@ -57,7 +58,8 @@ internal sealed class OpenAICompatibleBackendProvider(string name) : IChatBacken
 
         ChatClient chatClient = string.IsNullOrEmpty(context.Options.ApiKey)
 #pragma warning disable OPENAI001 // The policy overload is experimental; it is the only way to send no Authorization header.
-            ? new ChatClient(context.Model, NoAuthenticationPolicy.Instance, clientOptions)
+            // Nothing in the authentication slot: keyless local servers must not receive an empty bearer token.
+            ? new ChatClient(context.Model, PassThroughPolicy.Instance, clientOptions)
 #pragma warning restore OPENAI001
             : new ChatClient(context.Model, new ApiKeyCredential(context.Options.ApiKey), clientOptions);
 
@@ -80,27 +82,19 @@ internal sealed class OpenAICompatibleBackendProvider(string name) : IChatBacken
         }
     }
 
-    /// <summary>Sends each request once: the retry policy's place in the SDK's pipeline, left to the router.</summary>
+    /// <summary>
+    /// Sends the request on unchanged. In the retry slot of the SDK's pipeline it means no retries (the router decides
+    /// what follows a failure); in the authentication slot, no credentials.
+    /// </summary>
     /// <remarks>
-    /// Hand-written rather than <c>new ClientRetryPolicy(maxRetries: 0)</c>, which sends once too but still runs its retry
-    /// loop as two async layers per request: about 1.5 % of a loopback request and 0.3 KB (docs/benchmarks.md).
-    /// Exceptions and error responses pass through unchanged, as they do from that policy after its one try.
+    /// Hand-written rather than <c>new ClientRetryPolicy(maxRetries: 0)</c> in the retry slot, which sends once too but still
+    /// runs its retry loop as two async layers per request: about 1.5 % of a loopback request and 0.3 KB
+    /// (docs/benchmarks.md). Exceptions and error responses pass through unchanged, as they do from that policy after its
+    /// one try. An <see cref="AuthenticationPolicy"/> because the SDK's keyless constructor takes one.
     /// </remarks>
-    private sealed class NoRetryPolicy : PipelinePolicy
+    private sealed class PassThroughPolicy : AuthenticationPolicy
     {
-        public static NoRetryPolicy Instance { get; } = new();
-
-        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex) =>
-            ProcessNext(message, pipeline, currentIndex);
-
-        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex) =>
-            ProcessNextAsync(message, pipeline, currentIndex);
-    }
-
-    /// <summary>Sends requests without credentials: keyless local servers must not receive an empty bearer token.</summary>
-    private sealed class NoAuthenticationPolicy : AuthenticationPolicy
-    {
-        public static NoAuthenticationPolicy Instance { get; } = new();
+        public static PassThroughPolicy Instance { get; } = new();
 
         public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex) =>
             ProcessNext(message, pipeline, currentIndex);
