@@ -30,21 +30,10 @@ internal struct FallbackRun
     private (ChainLink Link, FailureInfo Failure)? _failingOver;
 
     internal FallbackRun(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, bool streaming, bool quiet = false)
+        : this(chain, runtime, effort, runtime.Time.GetTimestamp())
     {
-        _chain = chain;
-        _runtime = runtime;
-        Effort = effort;
-        _started = runtime.Time.GetTimestamp();
-        _deadline = runtime.RequestTimeoutTimestamps == long.MaxValue ? long.MaxValue : _started + runtime.RequestTimeoutTimestamps;
         Activity = quiet ? null : RouterDiagnostics.StartRequest(effort, streaming);
     }
-
-    /// <summary>
-    /// A run whose first attempt, on the first backend of the chain, was already made outside it (the common path, taken
-    /// only when nobody listens for spans, so there is no request span). Record that attempt's outcome next.
-    /// </summary>
-    internal static FallbackRun AfterFirstAttempt(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, long started) =>
-        new(chain, runtime, effort, started);
 
     private FallbackRun(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, long started)
     {
@@ -52,11 +41,20 @@ internal struct FallbackRun
         _runtime = runtime;
         Effort = effort;
         _started = started;
-        _deadline = runtime.RequestTimeoutTimestamps == long.MaxValue ? long.MaxValue : _started + runtime.RequestTimeoutTimestamps;
-        _next = 1;
-        _currentIndex = 0;
-        AttemptCount = 1;
+        _deadline = runtime.RequestTimeoutTimestamps == long.MaxValue ? long.MaxValue : started + runtime.RequestTimeoutTimestamps;
     }
+
+    /// <summary>
+    /// A run whose first attempt, on the first backend of the chain, was already made outside it (the common path, taken
+    /// only when nobody listens for spans, so there is no request span). Record that attempt's outcome next.
+    /// </summary>
+    internal static FallbackRun AfterFirstAttempt(ChainLink[] chain, RouterRuntime runtime, EffortLevel? effort, long started) =>
+        new(chain, runtime, effort, started)
+        {
+            _next = 1,
+            _currentIndex = 0,
+            AttemptCount = 1,
+        };
 
     internal EffortLevel? Effort { get; }
 
